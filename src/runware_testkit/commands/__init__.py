@@ -1,0 +1,1 @@
+"""Subcommands of the ``runware-testkit`` command line."""

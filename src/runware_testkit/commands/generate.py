@@ -1,0 +1,63 @@
+"""``runware-testkit generate``: build schemas from Runware model pages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the ``generate`` subcommand."""
+    parser = sub.add_parser(
+        "generate",
+        help="generate JSON Schemas and OpenAPI documents from model pages",
+        description="Parse Runware model pages (markdown or flattened page text) and write "
+        "JSON Schema 2020-12 and OpenAPI 3.1 documents. A page that cannot be read fully is "
+        "an error naming its line.",
+    )
+    parser.add_argument("pages", nargs="*", type=Path, metavar="PAGE", help="model page files")
+    parser.add_argument("--sources", type=Path, help="a sources.json listing pinned pages")
+    parser.add_argument("--url", help="page URL, for a single flattened page that lacks one")
+    parser.add_argument("--out", type=Path, required=True, help="output directory")
+    parser.add_argument("--platform", type=Path, help="platform contract data (default: shipped)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if the output directory is out of date")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Generate (or check) the schemas; 0 ok, 1 out of date, 2 unreadable page or bad usage."""
+    from ..resources import contract_dir
+    from ..schemagen.generate import PageInput, generate, inputs_from_sources, write
+    from ..schemagen.model import PageError
+
+    inputs: list[PageInput] = []
+    if args.sources:
+        inputs += inputs_from_sources(args.sources)
+    if args.url and len(args.pages) != 1:
+        print("runware-testkit generate: --url needs exactly one PAGE", file=sys.stderr)
+        return 2
+    inputs += [PageInput(path=p, display=str(p), url=args.url) for p in args.pages]
+    if not inputs:
+        print("runware-testkit generate: give PAGE files or --sources", file=sys.stderr)
+        return 2
+    platform = args.platform or contract_dir() / "platform.json"
+    try:
+        files = generate(inputs, platform)
+    except PageError as exc:
+        print(f"{exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"runware-testkit generate: {exc}", file=sys.stderr)
+        return 2
+    if args.check:
+        stale = [name for name, text in sorted(files.items())
+                 if not (args.out / name).is_file()
+                 or (args.out / name).read_text(encoding="utf-8") != text]
+        for name in stale:
+            print(f"out of date: {args.out / name}")
+        return 1 if stale else 0
+    changed = write(files, args.out)
+    print(f"wrote {len(files)} files to {args.out} ({len(changed)} changed)")
+    return 0

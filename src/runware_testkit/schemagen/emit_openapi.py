@@ -1,0 +1,138 @@
+"""Emit one OpenAPI 3.1 document per model, in the layout Runware publishes for its models."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .model import ModelPage
+from .platform import platform_id
+
+_STATUS_TEXT = {
+    "400": "A task is invalid: Runware error objects name each problem.",
+    "401": "No valid API key.",
+    "402": "Insufficient balance.",
+    "403": "The key lacks permission.",
+    "429": "Queue capacity exceeded.",
+    "500": "Server error.",
+    "503": "Temporary capacity problem.",
+    "504": "Maximum queue wait exceeded.",
+}
+
+
+def openapi_document(
+    page: ModelPage,
+    request: dict[str, Any],
+    result: dict[str, Any],
+    platform: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """The model's OpenAPI 3.1 document: RequestBody is an array of task objects."""
+    components: dict[str, Any] = {
+        "RequestBody": {
+            "title": "RequestBody",
+            "description": "Tasks sent in one call; each has taskType and taskUUID.",
+            "type": "array",
+            "minItems": 1,
+            "items": {"anyOf": [
+                {"$ref": "#/components/schemas/Task"},
+                {"$ref": "#/components/schemas/GetResponse"},
+                {"$ref": "#/components/schemas/Authentication"},
+            ]},
+        },
+        "Task": _strip(request),
+        "ResultItem": _strip(result),
+        "GetResponse": _strip(platform["get-response-request"]),
+        "Authentication": _strip(platform["authentication-request"]),
+        "Acknowledgement": _strip(platform["acknowledgement"]),
+        "PollItem": _strip(platform["get-response-item"]),
+        "Error": _strip(platform["error"]),
+        "ResponseBody": {
+            "title": "ResponseBody",
+            "type": "object",
+            "properties": {
+                "data": {"type": "array", "items": {"anyOf": [
+                    {"$ref": "#/components/schemas/ResultItem"},
+                    {"$ref": "#/components/schemas/PollItem"},
+                    {"$ref": "#/components/schemas/Acknowledgement"},
+                ]}},
+                "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Error"}},
+            },
+        },
+        "ErrorBody": {
+            "title": "ErrorBody",
+            "type": "object",
+            "required": ["errors"],
+            "properties": {
+                "errors": {"type": "array", "minItems": 1,
+                           "items": {"$ref": "#/components/schemas/Error"}},
+                "data": {"type": "array"},
+            },
+        },
+    }
+    responses: dict[str, Any] = {
+        "200": {
+            "description": "Acknowledgements, poll replies and results; may carry errors too.",
+            "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/ResponseBody"}}},
+        }
+    }
+    for status, text in _STATUS_TEXT.items():
+        responses[status] = {
+            "description": text,
+            "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+        }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": page.title,
+            "version": "1",
+            "description": page.summary,
+            "x-air-id": page.air,
+            "x-model-id": page.slug,
+            "x-status": page.status,
+            "x-capabilities": page.capabilities,
+            "x-released-at": page.released,
+            "x-creator": page.creator,
+            "x-documentation": page.url,
+        },
+        "servers": [{"url": "https://api.runware.ai"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/v1": {
+                "post": {
+                    "operationId": "runTasks",
+                    "summary": f"Submit {page.title} tasks and poll for their results",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/RequestBody"}}},
+                    },
+                    "responses": responses,
+                }
+            }
+        },
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+def _strip(schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema for embedding under components: no ``$schema``/``$id``, local refs."""
+    body = copy.deepcopy(schema)
+    body.pop("$schema", None)
+    body.pop("$id", None)
+    return _relink(body)
+
+
+def _relink(node: Any) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if ref == platform_id("error"):
+            node["$ref"] = "#/components/schemas/Error"
+        return {k: _relink(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_relink(v) for v in node]
+    return node
