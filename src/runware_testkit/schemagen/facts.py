@@ -65,7 +65,7 @@ def coerce(param: Parameter, raw: str, source: Source, what: str) -> Any:
             return raw == "true"
     except ValueError:
         raise PageError(
-            source.file, source.line, f"{what} {raw!r} of {param.path} is not a {kind}"
+            source.file, source.line, f"{what} {raw!r} of {param.path} is not a valid {kind}"
         ) from None
     return raw
 
