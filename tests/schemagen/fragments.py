@@ -146,7 +146,7 @@ string default: URL -
 Output type.
 Allowed values 1 value
 -
-mode
+safety»modemode
 string default: none -
 Mode.
 Allowed values 2 values

@@ -18,7 +18,7 @@ def test_identity_groups_and_paths():
     assert [p.path for p in page.request] == [
         "taskType",
         "outputType",
-        "mode",
+        "safety.mode",
         "inputs.frames",
         "inputs.frames.image",
         "inputs.frames.frame",
@@ -44,7 +44,7 @@ def test_spec_line_constraints_including_glued_tokens():
 
 
 def test_dropped_enum_values_keep_count_and_descriptions():
-    mode = parse().parameter("mode")
+    mode = parse().parameter("safety.mode")
     assert mode.allowed_count.value == 2
     assert [a.description for a in mode.allowed] == ["Off.", "Everything."]
     assert all(a.value is None for a in mode.allowed)

@@ -83,8 +83,9 @@ class _Tree:
             parent = param.path.rpartition(".")[0]
             holder, pointer = self._holder(parent, param.source)
             props = holder.setdefault("properties", {})
-            self.trace.sources.setdefault(pointer_join(pointer, "properties"),
-                                          param.source.as_text())
+            self.trace.sources.setdefault(
+                pointer_join(pointer, "properties"), param.source.as_text()
+            )
             prop_pointer = pointer_join(pointer_join(pointer, "properties"), param.name)
             props[param.name] = self._property(param, prop_pointer)
             if param.fact("required"):
@@ -102,6 +103,9 @@ class _Tree:
         parent, _, name = path.rpartition(".")
         outer, outer_pointer = self._holder(parent, child_source)
         props = outer.setdefault("properties", {})
+        self.trace.sources.setdefault(
+            pointer_join(outer_pointer, "properties"), child_source.as_text()
+        )
         pointer = pointer_join(pointer_join(outer_pointer, "properties"), name)
         source = child_source.inferring(f"object {path!r} implied by the nested path of a child")
         node: dict[str, Any] = {}
@@ -110,10 +114,17 @@ class _Tree:
         self.trace.put(node, pointer, "additionalProperties", False, STYLE)
         props[name] = node
         self.holders[path] = (node, pointer)
-        if any(p.fact("required") for p in self.params.values()
-               if p.path.startswith(path + ".") and p.path.count(".") == path.count(".") + 1):
-            self._require(outer, outer_pointer, name,
-                          child_source.inferring(f"{path!r} holds a required parameter"))
+        if any(
+            p.fact("required")
+            for p in self.params.values()
+            if p.path.startswith(path + ".") and p.path.count(".") == path.count(".") + 1
+        ):
+            self._require(
+                outer,
+                outer_pointer,
+                name,
+                child_source.inferring(f"{path!r} holds a required parameter"),
+            )
         return node, pointer
 
     def _property(self, param: Parameter, pointer: str) -> dict[str, Any]:
@@ -138,8 +149,9 @@ class _Tree:
             t.put(node, pointer, "anyOf", forms, param.facts["inputForms"].source)
         if param.anchor:
             t.put(node, pointer, "x-documentation", param.anchor, param.source)
-        inferred = {k: f.source.inferred for k, f in sorted(param.facts.items())
-                    if f.source.inferred}
+        inferred = {
+            k: f.source.inferred for k, f in sorted(param.facts.items()) if f.source.inferred
+        }
         if param.allowed and param.allowed[0].source.inferred:
             inferred["oneOf"] = param.allowed[0].source.inferred
         if param.source.inferred and not inferred:
@@ -158,13 +170,26 @@ class _Tree:
                     option["description"] = allowed.description
                 options.append(option)
             t.put(node, pointer, "oneOf", options, param.allowed[0].source)
-        for key in ("const", "default", "format", "minimum", "maximum", "minLength",
-                    "maxLength", "minItems", "maxItems"):
+        for key in (
+            "const",
+            "default",
+            "format",
+            "minimum",
+            "maximum",
+            "minLength",
+            "maxLength",
+            "minItems",
+            "maxItems",
+        ):
             fact = param.facts.get(key)
             if fact is not None:
                 t.put(node, pointer, key, fact.value, fact.source)
-        extras = {"uuidVersion": "x-uuid-version", "step": "x-step",
-                  "durationSeconds": "x-media-duration-seconds", "pairedWith": "x-paired-with"}
+        extras = {
+            "uuidVersion": "x-uuid-version",
+            "step": "x-step",
+            "durationSeconds": "x-media-duration-seconds",
+            "pairedWith": "x-paired-with",
+        }
         for key, keyword in extras.items():
             fact = param.facts.get(key)
             if fact is not None:
@@ -179,11 +204,13 @@ class _Tree:
         choices: list[dict[str, Any]] = []
         item_pointer = pointer_join(pointer, "items")
         for index, kind in enumerate(item_types):
-            choice_pointer = (pointer_join(pointer_join(item_pointer, "anyOf"), index)
-                              if len(item_types) > 1 else item_pointer)
+            choice_pointer = (
+                pointer_join(pointer_join(item_pointer, "anyOf"), index)
+                if len(item_types) > 1
+                else item_pointer
+            )
             if kind == "string" and forms:
-                choices.append({"type": "string",
-                                "anyOf": [dict(FORM_SCHEMAS[f]) for f in forms]})
+                choices.append({"type": "string", "anyOf": [dict(FORM_SCHEMAS[f]) for f in forms]})
             elif kind == "object":
                 obj: dict[str, Any] = {"type": "object", "additionalProperties": False}
                 self.holders[param.path] = (obj, choice_pointer)
@@ -200,9 +227,7 @@ class _Tree:
         t.put(node, pointer, "items", items, source)
 
 
-def _exclusive_children(
-    param: Parameter, params: dict[str, Parameter]
-) -> tuple[str, str] | None:
+def _exclusive_children(param: Parameter, params: dict[str, Parameter]) -> tuple[str, str] | None:
     """Two item fields the description calls alternatives: "either `frame` or `timestamp`".
 
     Flattened page text glues code spans to words ("eitherframeortimestamp"), so the names are
@@ -237,10 +262,12 @@ def _cross_field_rules(page: ModelPage, trace: Traced) -> list[dict[str, Any]]:
             for p in page.presets
         ]
         index = len(rules)
-        rules.append({
-            "if": {"anyOf": [{"required": ["width"]}, {"required": ["height"]}]},
-            "then": {"required": ["width", "height"], "oneOf": presets},
-        })
+        rules.append(
+            {
+                "if": {"anyOf": [{"required": ["width"]}, {"required": ["height"]}]},
+                "then": {"required": ["width", "height"], "oneOf": presets},
+            }
+        )
         trace.sources[f"/allOf/{index}/if"] = page.presets[0].source.as_text()
         trace.sources[f"/allOf/{index}/then/required"] = page.presets[0].source.as_text()
         for n, preset in enumerate(page.presets):

@@ -33,11 +33,13 @@ def openapi_document(
             "description": "Tasks sent in one call; each has taskType and taskUUID.",
             "type": "array",
             "minItems": 1,
-            "items": {"anyOf": [
-                {"$ref": "#/components/schemas/Task"},
-                {"$ref": "#/components/schemas/GetResponse"},
-                {"$ref": "#/components/schemas/Authentication"},
-            ]},
+            "items": {
+                "anyOf": [
+                    {"$ref": "#/components/schemas/Task"},
+                    {"$ref": "#/components/schemas/GetResponse"},
+                    {"$ref": "#/components/schemas/Authentication"},
+                ]
+            },
         },
         "Task": _strip(request),
         "ResultItem": _strip(result),
@@ -50,11 +52,16 @@ def openapi_document(
             "title": "ResponseBody",
             "type": "object",
             "properties": {
-                "data": {"type": "array", "items": {"anyOf": [
-                    {"$ref": "#/components/schemas/ResultItem"},
-                    {"$ref": "#/components/schemas/PollItem"},
-                    {"$ref": "#/components/schemas/Acknowledgement"},
-                ]}},
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "anyOf": [
+                            {"$ref": "#/components/schemas/ResultItem"},
+                            {"$ref": "#/components/schemas/PollItem"},
+                            {"$ref": "#/components/schemas/Acknowledgement"},
+                        ]
+                    },
+                },
                 "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Error"}},
             },
         },
@@ -63,8 +70,11 @@ def openapi_document(
             "type": "object",
             "required": ["errors"],
             "properties": {
-                "errors": {"type": "array", "minItems": 1,
-                           "items": {"$ref": "#/components/schemas/Error"}},
+                "errors": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {"$ref": "#/components/schemas/Error"},
+                },
                 "data": {"type": "array"},
             },
         },
@@ -72,15 +82,15 @@ def openapi_document(
     responses: dict[str, Any] = {
         "200": {
             "description": "Acknowledgements, poll replies and results; may carry errors too.",
-            "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/ResponseBody"}}},
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ResponseBody"}}
+            },
         }
     }
     for status, text in _STATUS_TEXT.items():
         responses[status] = {
             "description": text,
-            "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
         }
     return {
         "openapi": "3.1.0",
@@ -105,8 +115,11 @@ def openapi_document(
                     "summary": f"Submit {page.title} tasks and poll for their results",
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/RequestBody"}}},
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/RequestBody"}
+                            }
+                        },
                     },
                     "responses": responses,
                 }

@@ -15,8 +15,13 @@ _ITEM_TYPES = {
     "booleans": "boolean",
     "objects": "object",
 }
-_SCALARS = {"string": "string", "integer": "integer", "boolean": "boolean", "float": "number",
-            "number": "number"}
+_SCALARS = {
+    "string": "string",
+    "integer": "integer",
+    "boolean": "boolean",
+    "float": "number",
+    "number": "number",
+}
 
 TYPE_PATTERN = (
     r"(?:array of (?:strings|integers|numbers|floats|booleans|objects)"
@@ -120,8 +125,13 @@ def apply_step(param: Parameter, raw: str, source: Source) -> None:
         raise PageError(source.file, source.line, f"step {raw!r} is not a number") from None
 
 
-_FORM_WORDS = {"uuid": "uuid", "url": "url", "uri": "url", "data uri": "datauri",
-               "base64": "base64"}
+_FORM_WORDS = {
+    "uuid": "uuid",
+    "url": "url",
+    "uri": "url",
+    "data uri": "datauri",
+    "base64": "base64",
+}
 _FORMS_RE = re.compile(
     r"\(((?:UUID|URL|URI|Data URI|Base64)(?:(?:,| or|, or) (?:UUID|URL|URI|Data URI|Base64))+)\)"
 )

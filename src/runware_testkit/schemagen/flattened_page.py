@@ -120,8 +120,11 @@ class _FlatParser:
                 and _NAME.match(self.lines[i + 1])
                 and i not in starts
             ):
-                raise self.fail(i + 2, f"parameter {self.lines[i + 1]!r} has no type line "
-                                f"('type ... -'); found {self.lines[i + 2]!r}")
+                raise self.fail(
+                    i + 2,
+                    f"parameter {self.lines[i + 1]!r} has no type line "
+                    f"('type ... -'); found {self.lines[i + 2]!r}",
+                )
             if (
                 i not in starts
                 and self.lines[i].endswith("-")
@@ -146,7 +149,11 @@ class _FlatParser:
         return None
 
     def _parameter(
-        self, at: int, end: int, group: str | None, nest: tuple[str, Source] | None,
+        self,
+        at: int,
+        end: int,
+        group: str | None,
+        nest: tuple[str, Source] | None,
         page: ModelPage,
     ) -> Parameter:
         raw_name = self.lines[at]
@@ -210,9 +217,7 @@ class _FlatParser:
                 param.allowed_count = facts.Fact(int(count.group(1)), self.src(i))
                 i += 1
                 while i < end and self.lines[i].startswith("- "):
-                    param.allowed.append(
-                        AllowedValue(None, self.lines[i][2:].strip(), self.src(i))
-                    )
+                    param.allowed.append(AllowedValue(None, self.lines[i][2:].strip(), self.src(i)))
                     i += 1
                 continue
             if _LEARN.match(line):
@@ -242,10 +247,17 @@ class _FlatParser:
         for param in page.request:
             if param.property_count is None:
                 continue
-            children = [p for p in page.request if p.path.startswith(param.path + ".")
-                        and p.path.count(".") == param.path.count(".") + 1]
+            children = [
+                p
+                for p in page.request
+                if p.path.startswith(param.path + ".")
+                and p.path.count(".") == param.path.count(".") + 1
+            ]
             if len(children) != param.property_count.value:
                 source = param.property_count.source
-                raise PageError(source.file, source.line,
-                                f"{param.path} says {param.property_count.value} properties, "
-                                f"the page gives {len(children)}")
+                raise PageError(
+                    source.file,
+                    source.line,
+                    f"{param.path} says {param.property_count.value} properties, "
+                    f"the page gives {len(children)}",
+                )

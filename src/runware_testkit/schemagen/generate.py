@@ -64,8 +64,9 @@ def parse_page(page: PageInput) -> ModelPage:
     else:
         raise PageError(page.display, 1, f"unknown page format {fmt!r}")
     if page.air and model.air != page.air:
-        raise PageError(page.display, model.source.line,
-                        f"page is for {model.air!r}, sources say {page.air!r}")
+        raise PageError(
+            page.display, model.source.line, f"page is for {model.air!r}, sources say {page.air!r}"
+        )
     return model
 
 
@@ -93,29 +94,37 @@ def generate(pages: list[PageInput], platform_file: Path) -> dict[str, str]:
         files[f"{folder}/request.schema.json"] = _dump(request)
         files[f"{folder}/result.schema.json"] = _dump(result)
         files[f"{folder}/openapi.json"] = _dump(api)
-        files[f"{folder}/sources.json"] = _dump({
-            "request.schema.json": request_trace.sorted(),
-            "result.schema.json": result_trace.sorted(),
-            "openapi.json": "assembled from request.schema.json, result.schema.json and "
-                            "platform/ (see their sources)",
-        })
-        index["models"].append({
-            "air": model.air,
-            "slug": model.slug,
-            "title": model.title,
-            "taskType": model.task_type,
-            "documentation": model.url,
-            "page": model.file,
-            "format": model.format,
-            "request": f"{folder}/request.schema.json",
-            "result": f"{folder}/result.schema.json",
-            "openapi": f"{folder}/openapi.json",
-            "examples": [
-                {"title": e.title, "line": e.source.line, "request": e.request,
-                 "response": e.response}
-                for e in model.examples
-            ],
-        })
+        files[f"{folder}/sources.json"] = _dump(
+            {
+                "request.schema.json": request_trace.sorted(),
+                "result.schema.json": result_trace.sorted(),
+                "openapi.json": "assembled from request.schema.json, result.schema.json and "
+                "platform/ (see their sources)",
+            }
+        )
+        index["models"].append(
+            {
+                "air": model.air,
+                "slug": model.slug,
+                "title": model.title,
+                "taskType": model.task_type,
+                "documentation": model.url,
+                "page": model.file,
+                "format": model.format,
+                "request": f"{folder}/request.schema.json",
+                "result": f"{folder}/result.schema.json",
+                "openapi": f"{folder}/openapi.json",
+                "examples": [
+                    {
+                        "title": e.title,
+                        "line": e.source.line,
+                        "request": e.request,
+                        "response": e.response,
+                    }
+                    for e in model.examples
+                ],
+            }
+        )
     files["request-array.schema.json"] = _dump(_request_array(models))
     files["index.json"] = _dump(index)
     return files
@@ -123,9 +132,15 @@ def generate(pages: list[PageInput], platform_file: Path) -> dict[str, str]:
 
 def _request_array(models: list[ModelPage]) -> dict[str, Any]:
     choices = [{"$ref": schema_id(m.slug, "request")} for m in sorted(models, key=lambda m: m.slug)]
-    choices += [{"$ref": platform_id(n)} for n in
-                ("authentication-request", "get-response-request", "ping-request",
-                 "media-storage-request")]
+    choices += [
+        {"$ref": platform_id(n)}
+        for n in (
+            "authentication-request",
+            "get-response-request",
+            "ping-request",
+            "media-storage-request",
+        )
+    ]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "urn:runware-testkit:request-array",

@@ -165,9 +165,12 @@ def _infer_response(
             return
     platform = platform_results.get(page.task_type)
     if platform is None:
-        raise PageError(page.file, page.source.line,
-                        f"page has no Response Parameters and no platform result item is "
-                        f"known for task type {page.task_type!r}")
+        raise PageError(
+            page.file,
+            page.source.line,
+            f"page has no Response Parameters and no platform result item is "
+            f"known for task type {page.task_type!r}",
+        )
     reason = "page has no Response Parameters; platform result item for " + page.task_type
     page.response = [_inferred_copy(p, reason) for p in platform]
     page.response_source = "platform"

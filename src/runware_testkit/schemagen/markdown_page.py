@@ -79,8 +79,9 @@ class _MarkdownParser:
             status=self._info_value("Status"),
             creator=self._info_value("Creator"),
             released=self._info_value("Release Date"),
-            capabilities=[c.strip() for c in (self._info_value("Capabilities") or "").split(",")
-                          if c.strip()],
+            capabilities=[
+                c.strip() for c in (self._info_value("Capabilities") or "").split(",") if c.strip()
+            ],
             summary=self._summary(title_at + 1),
         )
         for name, (begin, end) in sections.items():
@@ -166,10 +167,14 @@ class _MarkdownParser:
                 if not ref:
                     raise self.fail(i, f"parameter heading is not '[name](anchor)': {line!r}")
                 stop = i + 1
-                while stop < end and not _HEADING.match(self.lines[stop]) and not (
-                    _GROUP.match(self.lines[stop].strip())
-                    and _GROUP.match(self.lines[stop].strip()).group(1)
-                    not in ("Allowed values", "Learn more")
+                while (
+                    stop < end
+                    and not _HEADING.match(self.lines[stop])
+                    and not (
+                        _GROUP.match(self.lines[stop].strip())
+                        and _GROUP.match(self.lines[stop].strip()).group(1)
+                        not in ("Allowed values", "Learn more")
+                    )
                 ):
                     stop += 1
                 param = self._parameter(ref.group(1), ref.group(2), i, stop, group, nest, params)
@@ -263,12 +268,20 @@ class _MarkdownParser:
         # `safety`): the object's own path ends at its name.
         if param.name in segments and param.fact("type") == "object":
             param.path = ".".join(segments[: segments.index(param.name) + 1])
-            param.set("path", param.path, source.inferring(
-                f"page gives Path {path!r} for the object {param.name!r}; "
-                "an object's path ends at its own name"))
+            param.set(
+                "path",
+                param.path,
+                source.inferring(
+                    f"page gives Path {path!r} for the object {param.name!r}; "
+                    "an object's path ends at its own name"
+                ),
+            )
             return
-        raise PageError(source.file, source.line,
-                        f"Path {path!r} does not end with the parameter name {param.name!r}")
+        raise PageError(
+            source.file,
+            source.line,
+            f"Path {path!r} does not end with the parameter name {param.name!r}",
+        )
 
     def _bullet(self, param: Parameter, key: str, raw: str, i: int) -> None:
         source = self.src(i)

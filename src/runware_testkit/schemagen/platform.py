@@ -26,8 +26,12 @@ def platform_result_fields(platform: dict[str, Any], path: Path) -> dict[str, li
         for field in spec["fields"]:
             line = _line_of(lines, f'"name": "{field["name"]}"')
             source = Source(PLATFORM_FILE, line)
-            param = Parameter(name=field["name"], path=field["name"], source=source,
-                              description=field.get("description", ""))
+            param = Parameter(
+                name=field["name"],
+                path=field["name"],
+                source=source,
+                description=field.get("description", ""),
+            )
             param.set("type", field["type"], source)
             for key in ("required", "const", "format"):
                 if key in field:
@@ -43,8 +47,10 @@ def platform_schemas(platform: dict[str, Any]) -> dict[str, tuple[dict[str, Any]
     for name, body in platform["schemas"].items():
         trace = Traced()
         origin = body.get("x-source", PLATFORM_FILE)
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-                  "$id": platform_id(name)}
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": platform_id(name),
+        }
         schema.update(body)
         for key in schema:
             where = f"{PLATFORM_FILE}#/schemas/{name}/{key} ({origin})"

@@ -23,8 +23,9 @@ class Traced:
     def __init__(self) -> None:
         self.sources: dict[str, str] = {}
 
-    def put(self, node: dict[str, Any], pointer: str, key: str, value: Any,
-            source: Source | str) -> Any:
+    def put(
+        self, node: dict[str, Any], pointer: str, key: str, value: Any, source: Source | str
+    ) -> Any:
         """Set ``node[key] = value`` and record the source of ``pointer/key``."""
         node[key] = value
         self.sources[pointer_join(pointer, key)] = (
