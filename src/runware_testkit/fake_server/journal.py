@@ -1,0 +1,117 @@
+"""The journal: a bounded, thread-safe log of what the fake server saw and did.
+
+Every entry is a plain dict with ``kind``, ``seq`` (1, 2, 3 ... never reused, not even after
+`Journal.clear`), ``time`` (the server clock's `now()`) and the fields given to `Journal.record`.
+Kinds the server writes are listed in `KINDS`; any other non-empty string is accepted too.
+
+When more than ``max_entries`` entries are held the oldest are dropped; `Journal.dropped`
+counts them, so a reader can tell that the log it sees is incomplete.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import deque
+from typing import Any
+
+from .clock import Clock, SystemClock
+
+__all__ = ["DEFAULT_MAX_ENTRIES", "KINDS", "Journal"]
+
+DEFAULT_MAX_ENTRIES = 10_000
+
+KINDS: tuple[str, ...] = (
+    "request",
+    "response",
+    "frame_in",
+    "frame_out",
+    "webhook_attempt",
+    "upload_attempt",
+    "scenario",
+)
+"""The kinds of entry the fake server records."""
+
+_RESERVED = frozenset({"seq", "time"})
+
+
+class Journal:
+    """A bounded log of entries, each stamped with a sequence number and the clock's time."""
+
+    def __init__(self, clock: Clock | None = None, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
+        if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1:
+            raise ValueError(f"max_entries must be an integer >= 1, got {max_entries!r}")
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.max_entries = max_entries
+        self._entries: deque[dict[str, Any]] = deque()
+        self._lock = threading.Lock()
+        self._seq = 0
+        self._dropped = 0
+        self._kinds: set[str] = set()
+
+    def record(self, kind: str, **fields: Any) -> dict[str, Any]:
+        """Append an entry of `kind` with `fields`; return a copy of it (with ``seq``, ``time``).
+
+        ``seq`` and ``time`` are set by the journal and may not be passed as fields.
+        """
+        if not isinstance(kind, str) or not kind:
+            raise ValueError(f"kind must be a non-empty string, got {kind!r}")
+        reserved = _RESERVED.intersection(fields)
+        if reserved:
+            raise ValueError(f"journal fields {sorted(reserved)} are set by the journal itself")
+        now = self.clock.now()
+        with self._lock:
+            self._seq += 1
+            entry = {"kind": kind, "seq": self._seq, "time": now, **fields}
+            self._entries.append(entry)
+            self._kinds.add(kind)
+            while len(self._entries) > self.max_entries:
+                self._entries.popleft()
+                self._dropped += 1
+            return copy.deepcopy(entry)
+
+    def entries(self, kind: str | None = None, *, since: int = 0) -> list[dict[str, Any]]:
+        """Copies of the held entries with ``seq > since``, oldest first, of one `kind` or all.
+
+        Pass the ``seq`` of the last entry already seen as `since` to read only newer ones.
+        """
+        if isinstance(since, bool) or not isinstance(since, int):
+            raise TypeError(f"since must be an int, got {type(since).__name__}")
+        with self._lock:
+            picked = [
+                entry
+                for entry in self._entries
+                if entry["seq"] > since and (kind is None or entry["kind"] == kind)
+            ]
+            return copy.deepcopy(picked)
+
+    def clear(self) -> None:
+        """Drop every entry and reset `dropped`; sequence numbers keep counting up."""
+        with self._lock:
+            self._entries.clear()
+            self._dropped = 0
+            self._kinds.clear()
+
+    @property
+    def dropped(self) -> int:
+        """How many entries were dropped to stay within `max_entries` since the last clear."""
+        with self._lock:
+            return self._dropped
+
+    @property
+    def last_seq(self) -> int:
+        """The ``seq`` of the most recent entry ever recorded (0 before the first)."""
+        with self._lock:
+            return self._seq
+
+    def kinds(self) -> set[str]:
+        """The kinds recorded since the last clear."""
+        with self._lock:
+            return set(self._kinds)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"Journal(entries={len(self)}, max_entries={self.max_entries})"
