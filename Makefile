@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/python -m pytest -n 2 -q
 
 serve: $(STAMP)
@@ -28,7 +28,7 @@ schemas: $(STAMP)
 	$(BIN)/runware-testkit generate --sources contract/sources.json --out schemas
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 
 bench: $(STAMP)
 	$(BIN)/python bench/validate.py
