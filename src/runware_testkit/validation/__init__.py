@@ -1,0 +1,54 @@
+"""Validate Runware requests against the generated contract, with Runware-shaped errors.
+
+``validate_request(task)`` and ``validate_batch(body)`` use one shared `Validator` built on
+first use from the shipped schemas; build your own `Validator` for another contract or to keep
+a taskUUID history across calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableSet
+from functools import cache
+from typing import Any
+
+from .codes import RULES, Kind, code_for
+from .errors import RunwareError
+from .validator import TaskReport, Validator
+
+__all__ = [
+    "RULES",
+    "Kind",
+    "RunwareError",
+    "TaskReport",
+    "Validator",
+    "code_for",
+    "default_validator",
+    "validate_batch",
+    "validate_request",
+    "validate_result",
+]
+
+
+@cache
+def default_validator() -> Validator:
+    """The shared validator over the shipped contract (built once, on first use)."""
+    return Validator()
+
+
+def validate_request(
+    task: Any, *, seen_task_uuids: MutableSet[str] | None = None
+) -> list[RunwareError]:
+    """Every problem of one task object; empty when valid. Never raises on bad input."""
+    return default_validator().validate_request(task, seen_task_uuids=seen_task_uuids)
+
+
+def validate_batch(
+    body: Any, *, seen_task_uuids: MutableSet[str] | None = None
+) -> list[TaskReport]:
+    """One `TaskReport` per task of a request body (see `Validator.validate_batch`)."""
+    return default_validator().validate_batch(body, seen_task_uuids=seen_task_uuids)
+
+
+def validate_result(item: Any, *, model: str) -> list[RunwareError]:
+    """Every problem of one result item of ``model``; empty when valid."""
+    return default_validator().validate_result(item, model=model)

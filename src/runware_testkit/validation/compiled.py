@@ -1,0 +1,123 @@
+"""Schemas compiled once: a jsonschema validator for errors, a fast engine for the valid path.
+
+The Python validator is Draft 2020-12 with the contract's `referencing.Registry`, the kit's own
+format checks (`formats`) and one fix: a ``pattern`` ending in ``$`` matches at the very end of
+the string, as ECMA-262 regexes do (Python's ``$`` also matches before a final newline), so the
+two engines agree. The fast engine is ``jsonschema_rs`` when it is installed, fed the same
+format functions; any value it cannot take (a set, a non-string key ...) falls back to Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from jsonschema import ValidationError
+from jsonschema.validators import Draft202012Validator, extend
+from referencing import Registry, Resource
+
+from ..contract import Contract, ModelContract
+from .formats import FORMATS, format_checker
+from .semantic import SemanticRule, collect
+
+try:  # optional accelerator
+    import jsonschema_rs
+except ImportError:  # pragma: no cover - exercised only without the wheel
+    jsonschema_rs = None
+
+__all__ = ["Compiled", "build_registry", "compile_schema"]
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    if validator.is_type(instance, "string") and not _regex(pattern).search(instance):
+        yield ValidationError(f"does not match {pattern!r}")
+
+
+@lru_cache(maxsize=256)
+def _regex(pattern: str) -> re.Pattern[str]:
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
+KitValidator = extend(Draft202012Validator, {"pattern": _ecma_pattern})
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """One schema ready to check instances: what a task or result is validated against."""
+
+    name: str
+    schema: dict[str, Any]
+    python: Any
+    fast: Any = None
+    rules: tuple[SemanticRule, ...] = ()
+    model: ModelContract | None = None
+    documentation: str | None = field(default=None)
+
+    def is_valid(self, instance: Any) -> bool:
+        """True when ``instance`` passes the schema (extension rules not included)."""
+        if self.fast is not None:
+            try:
+                return bool(self.fast.is_valid(instance))
+            except Exception:  # values the fast engine cannot convert: let Python decide
+                pass
+        try:
+            return bool(self.python.is_valid(instance))
+        except Exception:  # too deep or not JSON: the error path copes with it
+            return False
+
+    def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
+        """The jsonschema errors of ``instance``."""
+        return self.python.iter_errors(instance)
+
+
+def build_registry(contract: Contract) -> Registry:
+    """A registry holding every schema of ``contract`` under its ``$id``."""
+    resources = [(s["$id"], Resource.from_contents(s)) for s in contract.schemas() if "$id" in s]
+    return Registry().with_resources(resources)
+
+
+def compile_schema(
+    name: str,
+    schema: dict[str, Any],
+    registry: Registry,
+    *,
+    model: ModelContract | None = None,
+    fast: bool = True,
+) -> Compiled:
+    """Compile ``schema`` for both engines (the fast one only when ``fast`` and available)."""
+    python = KitValidator(schema, registry=registry, format_checker=format_checker())
+    engine = _fast(schema) if fast else None
+    doc = schema.get("x-documentation")
+    return Compiled(
+        name=name,
+        schema=schema,
+        python=python,
+        fast=engine,
+        rules=collect(schema),
+        model=model,
+        documentation=doc if isinstance(doc, str) else None,
+    )
+
+
+def _fast(schema: dict[str, Any]) -> Any:
+    if jsonschema_rs is None or _has_ref(schema):
+        return None
+    try:
+        return jsonschema_rs.Draft202012Validator(
+            schema, formats=dict(FORMATS), validate_formats=True
+        )
+    except Exception:  # a schema the fast engine rejects: Python alone is the reference
+        return None
+
+
+def _has_ref(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "$ref" in node or any(_has_ref(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_ref(v) for v in node)
+    return False

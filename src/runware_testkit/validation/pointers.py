@@ -1,0 +1,17 @@
+"""Paths inside a task: JSON pointers (``/inputs/frameImages/2``) and dotted paths."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = ["dotted", "pointer"]
+
+
+def pointer(path: Iterable[str | int]) -> str:
+    """The JSON pointer (RFC 6901) of ``path``; ``""`` is the task itself."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    """The dotted parameter path of ``path``, as Runware's ``parameter`` field spells it."""
+    return ".".join(str(part) for part in path)

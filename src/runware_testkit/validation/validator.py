@@ -1,0 +1,318 @@
+"""`Validator`: checks request tasks, request bodies and result items against the contract.
+
+A task is routed by ``taskType``: ``videoInference`` (any task type a model declares) by its
+``model`` to that model's request schema, the platform tasks (``authentication``,
+``getResponse``, ``ping``, ``mediaStorage``) to their platform schemas. Nothing raises on bad
+input: any value gives a list of `RunwareError` (empty when valid).
+
+taskUUID history: every task that carries a taskUUID claims it, except ``getResponse``, whose
+taskUUID names the task being polled. A claimed taskUUID seen before gives ``conflictTaskUUID``;
+so does a repeat inside one body. Only tasks without errors are added to the history, like a
+server that creates no task for a rejected request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, MutableSet
+from dataclasses import dataclass
+from typing import Any
+
+from ..contract import Contract, load_contract
+from . import semantic
+from .codes import Kind, code_for
+from .compiled import Compiled, build_registry, compile_schema
+from .describe import describe
+from .errors import RunwareError
+from .sanitize import sanitize
+from .schema_walk import documentation_at
+from .suggest import Suggester
+from .translate import Translator, finish
+
+__all__ = ["REFERENCING_TASK_TYPES", "TaskReport", "Validator"]
+
+REFERENCING_TASK_TYPES = frozenset({"getResponse"})
+
+
+@dataclass(frozen=True)
+class TaskReport:
+    """The outcome for one element of a request body.
+
+    ``index`` is the element's position in the array; it is None for a report about the body
+    as a whole (not an array, or empty), which then holds the one ``invalidRequestBody`` error.
+    """
+
+    index: int | None
+    task: Any
+    errors: tuple[RunwareError, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when the task has no errors."""
+        return not self.errors
+
+    def pointer(self, error: RunwareError) -> str:
+        """The JSON pointer of ``error`` within the whole body (``/2/inputs/video``)."""
+        return error.pointer if self.index is None else f"/{self.index}{error.pointer}"
+
+
+class Validator:
+    """Compiled schemas of one contract, reusable across calls and threads.
+
+    ``seen_task_uuids`` is an optional default history (a set the caller may keep); a call's own
+    ``seen_task_uuids`` argument takes precedence. ``fast=False`` disables the jsonschema_rs
+    valid-path check (the results are the same; it only changes speed).
+    """
+
+    def __init__(
+        self,
+        contract: Contract | None = None,
+        *,
+        seen_task_uuids: MutableSet[str] | None = None,
+        fast: bool = True,
+    ) -> None:
+        self.contract = contract if contract is not None else load_contract()
+        self.seen_task_uuids = seen_task_uuids
+        registry = build_registry(self.contract)
+        models = self.contract.models
+        self._requests = {
+            air: compile_schema(air, m.request, registry, model=m, fast=fast)
+            for air, m in models.items()
+        }
+        self._results = {
+            air: compile_schema(air, m.result, registry, model=m, fast=fast)
+            for air, m in models.items()
+        }
+        self._platform = {
+            name: compile_schema(name, schema, registry, fast=fast)
+            for name, schema in self.contract.platform.items()
+        }
+        self._model_task_types = {m.task_type for m in models.values()}
+        self._platform_tasks = {
+            _task_type(compiled.schema): compiled
+            for name, compiled in self._platform.items()
+            if name.endswith("-request") and _task_type(compiled.schema)
+        }
+        self._suggester = Suggester(self.contract)
+
+    @property
+    def task_types(self) -> list[str]:
+        """Every taskType the validator knows, model task types first."""
+        return sorted(self._model_task_types) + list(self._platform_tasks)
+
+    @property
+    def models(self) -> list[str]:
+        """The AIRs of the known models."""
+        return list(self._requests)
+
+    def validate_request(
+        self, task: Any, *, seen_task_uuids: MutableSet[str] | None = None
+    ) -> list[RunwareError]:
+        """Every problem of one task object (an empty list when it is valid)."""
+        history = self._history(seen_task_uuids)
+        errors = self._task(task, history, {})
+        self._claim(task, errors, history)
+        return errors
+
+    def validate_batch(
+        self, body: Any, *, seen_task_uuids: MutableSet[str] | None = None
+    ) -> list[TaskReport]:
+        """One `TaskReport` per element of a request body (the JSON array of tasks).
+
+        A body that is not a non-empty array gives a single report with ``index=None`` holding
+        ``invalidRequestBody``; an element that is not an object gets ``invalidTask``.
+        """
+        if not isinstance(body, list) or not body:
+            found = "an empty array" if isinstance(body, list) else describe(body)
+            error = RunwareError(
+                code=code_for("body:invalid"),
+                message=f"request body: expected a non-empty JSON array of tasks; found {found}",
+                kind=Kind.BAD_BODY,
+            )
+            return [TaskReport(None, body, (error,))]
+        history = self._history(seen_task_uuids)
+        in_batch: dict[str, int] = {}
+        reports = []
+        for index, task in enumerate(body):
+            errors = self._task(task, history, in_batch)
+            uuid = _claimed_uuid(task)
+            if uuid is not None:
+                in_batch.setdefault(uuid, index)
+            self._claim(task, errors, history)
+            reports.append(TaskReport(index, task, tuple(errors)))
+        return reports
+
+    def validate_result(self, item: Any, *, model: str) -> list[RunwareError]:
+        """Every problem of one result item of ``model`` (the generated result schema)."""
+        target = self._results.get(model)
+        if target is None:
+            return [self._unknown_model(model, None, None)]
+        return self._check(target, item, _text(item, "taskType"), _text(item, "taskUUID"))
+
+    def validate_platform(self, name: str, instance: Any) -> list[RunwareError]:
+        """Every problem of ``instance`` against platform schema ``name`` (e.g. ``envelope``).
+
+        Raises KeyError for a schema name the contract does not have.
+        """
+        return self._check(
+            self._platform[name],
+            instance,
+            _text(instance, "taskType"),
+            _text(instance, "taskUUID"),
+        )
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _history(self, given: MutableSet[str] | None) -> MutableSet[str] | None:
+        return given if given is not None else self.seen_task_uuids
+
+    def _claim(
+        self, task: Any, errors: list[RunwareError], history: MutableSet[str] | None
+    ) -> None:
+        uuid = _claimed_uuid(task)
+        if history is not None and uuid is not None and not errors:
+            history.add(uuid)
+
+    def _task(
+        self, task: Any, history: Iterable[str] | None, in_batch: dict[str, int]
+    ) -> list[RunwareError]:
+        if not isinstance(task, dict):
+            return [
+                RunwareError(
+                    code=code_for("task:invalid"),
+                    message=f"task: expected a JSON object; found {describe(task)}",
+                    kind=Kind.BAD_TASK,
+                )
+            ]
+        task_type, task_uuid = _text(task, "taskType"), _text(task, "taskUUID")
+        target = self._route(task, task_type, task_uuid)
+        if isinstance(target, RunwareError):
+            return [target]
+        errors = self._check(target, task, task_type, task_uuid)
+        conflict = self._conflict(target, task, errors, history, in_batch)
+        if conflict is not None:
+            errors.append(conflict)
+        return errors
+
+    def _route(
+        self, task: dict[str, Any], task_type: str | None, task_uuid: str | None
+    ) -> Compiled | RunwareError:
+        if "taskType" not in task:
+            return RunwareError(
+                code=code_for("taskType:missing"),
+                message=f"taskType: expected one of {', '.join(self.task_types)}; found nothing",
+                parameter="taskType",
+                taskUUID=task_uuid,
+                pointer="/taskType",
+                kind=Kind.MISSING,
+            )
+        if task_type in self._model_task_types:
+            model = task.get("model")
+            target = self._requests.get(model) if isinstance(model, str) else None
+            if (
+                target is not None
+                and target.model is not None
+                and target.model.task_type == task_type
+            ):
+                return target
+            if "model" not in task:
+                return RunwareError(
+                    code=code_for("model:missing"),
+                    message=f"model: expected one of {', '.join(self.models)}; found nothing",
+                    parameter="model",
+                    taskType=task_type,
+                    taskUUID=task_uuid,
+                    pointer="/model",
+                    kind=Kind.MISSING,
+                )
+            return self._unknown_model(model, task_type, task_uuid)
+        if task_type in self._platform_tasks:
+            return self._platform_tasks[task_type]
+        found = describe(task.get("taskType"))
+        return RunwareError(
+            code=code_for("taskType:unknown"),
+            message=f"taskType: expected one of {', '.join(self.task_types)}; found {found}",
+            parameter="taskType",
+            taskType=task_type,
+            taskUUID=task_uuid,
+            allowedValues=self.task_types,
+            pointer="/taskType",
+            kind=Kind.UNKNOWN_TASK_TYPE,
+        )
+
+    def _unknown_model(
+        self, model: Any, task_type: str | None, task_uuid: str | None
+    ) -> RunwareError:
+        return RunwareError(
+            code=code_for("model:unknown"),
+            message=f"model: expected one of {', '.join(self.models)}; found {describe(model)}",
+            parameter="model",
+            taskType=task_type,
+            taskUUID=task_uuid,
+            allowedValues=self.models,
+            pointer="/model",
+            kind=Kind.UNKNOWN_MODEL,
+        )
+
+    def _check(
+        self, target: Compiled, instance: Any, task_type: str | None, task_uuid: str | None
+    ) -> list[RunwareError]:
+        if target.is_valid(instance):
+            if not target.rules:
+                return []
+            broken = list(semantic.failures(target.rules, instance))
+            if not broken:
+                return []
+        translator = Translator(target, self._suggester, task_type=task_type, task_uuid=task_uuid)
+        try:
+            raw = translator.translate(target.iter_errors(instance))
+        except Exception:  # too deep for repr, or a value that is not JSON
+            instance = sanitize(instance)
+            raw = translator.translate(target.iter_errors(instance))
+        raw += translator.semantic(semantic.failures(target.rules, instance))
+        return finish(raw)
+
+    def _conflict(
+        self,
+        target: Compiled,
+        task: dict[str, Any],
+        errors: list[RunwareError],
+        history: Iterable[str] | None,
+        in_batch: dict[str, int],
+    ) -> RunwareError | None:
+        uuid = _claimed_uuid(task)
+        if uuid is None or any(e.pointer == "/taskUUID" for e in errors):
+            return None
+        if uuid in in_batch:
+            where = f"by task {in_batch[uuid]} of this request"
+        elif history is not None and uuid in history:
+            where = "by an earlier task"
+        else:
+            return None
+        return RunwareError(
+            code=code_for("taskUUID:reused"),
+            message=f"taskUUID: expected a taskUUID not used before; found {describe(uuid)}, "
+            f"already used {where}",
+            parameter="taskUUID",
+            taskType=_text(task, "taskType"),
+            taskUUID=uuid,
+            documentation=documentation_at(target.schema, ["taskUUID"]),
+            pointer="/taskUUID",
+            kind=Kind.CONFLICT,
+        )
+
+
+def _claimed_uuid(task: Any) -> str | None:
+    if not isinstance(task, dict) or task.get("taskType") in REFERENCING_TASK_TYPES:
+        return None
+    uuid = task.get("taskUUID")
+    return uuid if isinstance(uuid, str) else None
+
+
+def _text(value: Any, key: str) -> str | None:
+    found = value.get(key) if isinstance(value, dict) else None
+    return found if isinstance(found, str) else None
+
+
+def _task_type(schema: dict[str, Any]) -> str | None:
+    const = schema.get("properties", {}).get("taskType", {}).get("const")
+    return const if isinstance(const, str) else None
