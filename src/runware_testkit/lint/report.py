@@ -1,0 +1,235 @@
+"""What a lint run found, and its output formats: text, json, SARIF 2.1.0 and GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import quote
+
+from .loader import LoadError
+
+FORMATS = ("text", "json", "sarif", "github")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+TOOL_NAME = "runware-testkit"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in one task: where it is (1-based line and column) and the Runware error."""
+
+    file: str
+    line: int
+    column: int
+    code: str
+    message: str
+    parameter: str | list[str] | None = None
+    taskUUID: str | None = None
+    documentation: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON object of ``--format json``."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+            "parameter": self.parameter,
+            "taskUUID": self.taskUUID,
+            "documentation": self.documentation,
+        }
+
+
+@dataclass
+class LintResult:
+    """Everything a lint run found: problems, unreadable inputs, and how much was checked."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    failures: list[LoadError] = field(default_factory=list)
+    files: int = 0
+    tasks: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        """2 if any input could not be linted, else 1 if any problem was found, else 0."""
+        if self.failures:
+            return 2
+        return 1 if self.diagnostics else 0
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(result: LintResult) -> str:
+    """One line: how many problems in how many files, of how many tasks and files checked."""
+    checked = f"{_plural(result.tasks, 'task')} in {_plural(result.files, 'file')} checked"
+    unreadable = (
+        f"; {_plural(len(result.failures), 'input')} could not be read" if result.failures else ""
+    )
+    if not result.diagnostics:
+        return f"No problems ({checked}){unreadable}."
+    files = len({d.file for d in result.diagnostics})
+    found = f"Found {_plural(len(result.diagnostics), 'problem')} in {_plural(files, 'file')}"
+    return f"{found} ({checked}){unreadable}."
+
+
+def format_text(result: LintResult, *, show_summary: bool = True) -> str:
+    """``file:line:col: code message`` per problem, then a summary line."""
+    lines = [f"{d.file}:{d.line}:{d.column}: {d.code} {d.message}" for d in result.diagnostics]
+    if show_summary:
+        lines.append(summary(result))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def format_json(result: LintResult, *, show_summary: bool = True) -> str:
+    """A JSON array of problems, each with the keys of :meth:`Diagnostic.to_dict`."""
+    return (
+        json.dumps([d.to_dict() for d in result.diagnostics], indent=2, ensure_ascii=False) + "\n"
+    )
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_command(file: str, line: int | None, col: int | None, title: str, message: str) -> str:
+    """One ``::error`` workflow command, escaped as GitHub Actions requires."""
+    props = [f"file={_escape_property(file)}"]
+    if line is not None:
+        props.append(f"line={line}")
+    if col is not None:
+        props.append(f"col={col}")
+    props.append(f"title={_escape_property(title)}")
+    return f"::error {','.join(props)}::{_escape_data(message)}"
+
+
+def format_github(result: LintResult, *, show_summary: bool = True) -> str:
+    """GitHub Actions ``::error`` annotations, one per problem and per unreadable input."""
+    lines = [
+        github_command(f.name, f.line, f.col, "unreadable input", f.message)
+        for f in result.failures
+    ]
+    lines += [
+        github_command(d.file, d.line, d.column, d.code, d.message) for d in result.diagnostics
+    ]
+    if show_summary:
+        lines.append(summary(result))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def artifact_uri(name: str) -> str:
+    """A SARIF artifact URI for a reported file name: relative stays relative, with ``/``."""
+    path = PurePath(name)
+    if path.is_absolute():
+        return path.as_uri()
+    return quote(path.as_posix(), safe="/")
+
+
+def sarif_log(result: LintResult, version: str) -> dict[str, Any]:
+    """The SARIF 2.1.0 log of a lint run: one rule per error code, one result per problem."""
+    rules: list[dict[str, Any]] = []
+    rule_index: dict[str, int] = {}
+    results = []
+    for d in result.diagnostics:
+        if d.code not in rule_index:
+            rule_index[d.code] = len(rules)
+            rule: dict[str, Any] = {
+                "id": d.code,
+                "name": d.code,
+                "shortDescription": {"text": f"Runware error {d.code}"},
+                "defaultConfiguration": {"level": "error"},
+            }
+            if d.documentation:
+                rule["helpUri"] = d.documentation
+            rules.append(rule)
+        properties: dict[str, Any] = {}
+        for key in ("parameter", "taskUUID", "documentation"):
+            if getattr(d, key) is not None:
+                properties[key] = getattr(d, key)
+        results.append(
+            {
+                "ruleId": d.code,
+                "ruleIndex": rule_index[d.code],
+                "level": "error",
+                "message": {"text": d.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": artifact_uri(d.file)},
+                            "region": {"startLine": d.line, "startColumn": d.column},
+                        }
+                    }
+                ],
+                "properties": properties,
+            }
+        )
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": failure.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": artifact_uri(failure.name)},
+                        **(
+                            {"region": {"startLine": failure.line, "startColumn": failure.col}}
+                            if failure.line is not None
+                            else {}
+                        ),
+                    }
+                }
+            ],
+        }
+        for failure in result.failures
+    ]
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL_NAME,
+                        "version": version,
+                        "rules": rules,
+                    }
+                },
+                "invocations": [
+                    {
+                        "executionSuccessful": not result.failures,
+                        "toolExecutionNotifications": notifications,
+                    }
+                ],
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def format_sarif(result: LintResult, *, show_summary: bool = True) -> str:
+    """The SARIF 2.1.0 log as indented JSON."""
+    from .. import __version__
+
+    return json.dumps(sarif_log(result, __version__), indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATTERS: dict[str, Callable[..., str]] = {
+    "text": format_text,
+    "json": format_json,
+    "sarif": format_sarif,
+    "github": format_github,
+}
+
+
+def render(result: LintResult, fmt: str, *, show_summary: bool = True) -> str:
+    """The report of ``result`` in format ``fmt`` (one of :data:`FORMATS`)."""
+    return FORMATTERS[fmt](result, show_summary=show_summary)

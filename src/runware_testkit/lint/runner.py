@@ -1,0 +1,145 @@
+"""Run the validator over files and place each error at a line and column.
+
+Where an error is reported:
+
+- an unknown key (``unsupportedParameter``): at the key;
+- a rule spanning several fields (``parameter`` is a list): at the first of them present in
+  the task (for ``["width", "height"]``, the width value);
+- a missing key: at the opening brace of the object that lacks it (the nearest enclosing value
+  that exists);
+- anything else: at the offending value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, BinaryIO
+
+from .loader import LoadError, Source, Task, collect, load
+from .positions import PositionMap
+from .report import Diagnostic, LintResult
+
+#: ``validate(task, seen_task_uuids=...)`` returning Runware-shaped errors.
+Validator = Callable[..., list[Any]]
+
+_KEY_KINDS = frozenset({"unknown key", "wrong model's parameter"})
+_KEY_CODES = frozenset({"unsupportedParameter", "unknownParameter"})
+
+
+def _default_validator() -> Validator:
+    from ..validation import validate_request
+
+    return validate_request
+
+
+def dotted_to_pointer(path: str) -> str:
+    """The JSON pointer of a dotted parameter path (``inputs.frameImages.2`` -> ``/inputs/...``)."""
+    if not path:
+        return ""
+    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in path.split("."))
+
+
+def locate(task: Task, error: Any) -> tuple[int, int]:
+    """The 1-based (line, column) in the file at which to report ``error`` about ``task``."""
+    positions = task.positions
+    parameter = getattr(error, "parameter", None)
+    if isinstance(parameter, list | tuple):
+        for name in parameter:
+            pointer = task.pointer + dotted_to_pointer(str(name))
+            if pointer in positions:
+                position = positions[pointer]
+                return position.line, position.col
+    pointer = getattr(error, "pointer", None)
+    if pointer is None:
+        pointer = dotted_to_pointer(parameter) if isinstance(parameter, str) else ""
+    pointer = task.pointer + pointer
+    if pointer in positions:
+        position = positions[pointer]
+        if getattr(error, "kind", None) in _KEY_KINDS or getattr(error, "code", "") in _KEY_CODES:
+            return position.key_line, position.key_col
+        return position.line, position.col
+    return _enclosing(positions, pointer, task.pointer)
+
+
+def _enclosing(positions: PositionMap, pointer: str, root: str) -> tuple[int, int]:
+    """The position of the nearest value enclosing ``pointer`` that exists in the file."""
+    while len(pointer) > len(root) and pointer not in positions:
+        pointer = pointer[: pointer.rfind("/")]
+    if pointer not in positions:
+        pointer = root
+    position = positions[pointer]
+    return position.line, position.col
+
+
+def _diagnostic(name: str, task: Task, error: Any) -> Diagnostic:
+    line, col = locate(task, error)
+    parameter = error.parameter
+    return Diagnostic(
+        file=name,
+        line=line,
+        column=col,
+        code=error.code,
+        message=error.message,
+        parameter=list(parameter) if isinstance(parameter, list | tuple) else parameter,
+        taskUUID=error.taskUUID,
+        documentation=error.documentation,
+    )
+
+
+def lint_tasks(
+    name: str,
+    tasks: Iterable[Task],
+    *,
+    validate: Validator,
+    seen_task_uuids: set[str],
+    model: str | None = None,
+) -> list[Diagnostic]:
+    """Validate the tasks of one file; ``model`` fills in a task's missing ``model``."""
+    found = []
+    for task in tasks:
+        value = task.value
+        if model is not None and "model" not in value:
+            value = {**value, "model": model}
+        errors = validate(value, seen_task_uuids=seen_task_uuids)
+        found += [_diagnostic(name, task, error) for error in errors]
+    found.sort(key=lambda d: (d.line, d.column))
+    return found
+
+
+def lint_sources(
+    sources: Sequence[Source],
+    *,
+    validate: Validator | None = None,
+    model: str | None = None,
+    stdin: BinaryIO | None = None,
+) -> LintResult:
+    """Load and validate every source; a taskUUID may appear once across all of them."""
+    validate = validate or _default_validator()
+    result = LintResult()
+    seen: set[str] = set()
+    for source in sources:
+        try:
+            loaded = load(source, stdin=stdin)
+        except LoadError as exc:
+            result.failures.append(exc)
+            continue
+        result.files += 1
+        result.tasks += len(loaded.tasks)
+        result.diagnostics += lint_tasks(
+            source.name, loaded.tasks, validate=validate, seen_task_uuids=seen, model=model
+        )
+    return result
+
+
+def lint_paths(
+    paths: Sequence[str],
+    *,
+    validate: Validator | None = None,
+    model: str | None = None,
+    stdin: BinaryIO | None = None,
+) -> LintResult:
+    """Lint command-line paths (files, directories, globs, ``-``); see :func:`loader.collect`."""
+    sources, failures = collect(paths)
+    result = lint_sources(sources, validate=validate, model=model, stdin=stdin)
+    result.failures[:0] = failures
+    return result

@@ -1,0 +1,151 @@
+"""Output formats of a lint run: text, json, SARIF 2.1.0, GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+
+from runware_testkit.lint.loader import LoadError
+from runware_testkit.lint.report import (
+    Diagnostic,
+    LintResult,
+    artifact_uri,
+    github_command,
+    render,
+    sarif_log,
+    summary,
+)
+
+DOCS = "https://runware.ai/docs/models/runway-aleph"
+
+
+def result(**kwargs: object) -> LintResult:
+    diagnostics = [
+        Diagnostic(
+            "a b/x.json",
+            3,
+            5,
+            "invalidWidth",
+            "Invalid value for width: 7.",
+            "width",
+            "u-1",
+            f"{DOCS}#request-width",
+        ),
+        Diagnostic(
+            "y.jsonl",
+            1,
+            2,
+            "unsupportedDimensions",
+            "Use 1280x720, or: 100%,\nnot",
+            ["width", "height"],
+            None,
+            None,
+        ),
+        Diagnostic(
+            "y.jsonl", 4, 1, "invalidWidth", "again", "width", None, f"{DOCS}#request-width"
+        ),
+    ]
+    return LintResult(**{"diagnostics": diagnostics, "files": 3, "tasks": 4, **kwargs})
+
+
+def test_exit_codes() -> None:
+    assert LintResult().exit_code == 0
+    assert result().exit_code == 1
+    assert result(failures=[LoadError("z.json", "empty file")]).exit_code == 2
+
+
+def test_summary() -> None:
+    assert summary(LintResult(files=1, tasks=1)) == "No problems (1 task in 1 file checked)."
+    assert summary(result()) == "Found 3 problems in 2 files (4 tasks in 3 files checked)."
+    assert summary(result(failures=[LoadError("z", "m")])) == (
+        "Found 3 problems in 2 files (4 tasks in 3 files checked); 1 input could not be read."
+    )
+
+
+def test_text() -> None:
+    assert render(result(), "text").splitlines() == [
+        "a b/x.json:3:5: invalidWidth Invalid value for width: 7.",
+        "y.jsonl:1:2: unsupportedDimensions Use 1280x720, or: 100%,",
+        "not",
+        "y.jsonl:4:1: invalidWidth again",
+        "Found 3 problems in 2 files (4 tasks in 3 files checked).",
+    ]
+    assert render(result(), "text", show_summary=False).count("\n") == 4
+
+
+def test_json_objects_have_stable_keys() -> None:
+    rows = json.loads(render(result(), "json"))
+    assert [list(r) for r in rows] == [
+        [
+            "file",
+            "line",
+            "column",
+            "code",
+            "message",
+            "parameter",
+            "taskUUID",
+            "documentation",
+        ]
+    ] * 3
+    assert rows[1]["parameter"] == ["width", "height"]
+    assert rows[1]["taskUUID"] is None
+    assert json.loads(render(LintResult(), "json")) == []
+
+
+def test_github_escaping() -> None:
+    assert github_command("a,b:c.json", 1, 2, "x", "50%\r\nok") == (
+        "::error file=a%2Cb%3Ac.json,line=1,col=2,title=x::50%25%0D%0Aok"
+    )
+    assert github_command("f", None, None, "t", "m") == "::error file=f,title=t::m"
+    lines = render(result(failures=[LoadError("z.json", "bad", 2, 3)]), "github").splitlines()
+    assert lines == [
+        "::error file=z.json,line=2,col=3,title=unreadable input::bad",
+        "::error file=a b/x.json,line=3,col=5,title=invalidWidth::Invalid value for width: 7.",
+        "::error file=y.jsonl,line=1,col=2,title=unsupportedDimensions::"
+        "Use 1280x720, or: 100%25,%0Anot",
+        "::error file=y.jsonl,line=4,col=1,title=invalidWidth::again",
+        "Found 3 problems in 2 files (4 tasks in 3 files checked); 1 input could not be read.",
+    ]
+
+
+def test_artifact_uri() -> None:
+    assert artifact_uri("a b/x.json") == "a%20b/x.json"
+    assert artifact_uri("/tmp/é.json") == "file:///tmp/%C3%A9.json"
+
+
+def test_sarif_structure() -> None:
+    log = sarif_log(result(failures=[LoadError("z.json", "empty file")]), "9.9")
+    assert log["version"] == "2.1.0"
+    assert log["$schema"].endswith("sarif-2.1.0.json")
+    (run,) = log["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "runware-testkit"
+    assert driver["version"] == "9.9"
+    assert [r["id"] for r in driver["rules"]] == ["invalidWidth", "unsupportedDimensions"]
+    assert driver["rules"][0]["helpUri"] == f"{DOCS}#request-width"
+    assert "helpUri" not in driver["rules"][1]
+    assert [(r["ruleId"], r["ruleIndex"]) for r in run["results"]] == [
+        ("invalidWidth", 0),
+        ("unsupportedDimensions", 1),
+        ("invalidWidth", 0),
+    ]
+    first = run["results"][0]
+    assert first["level"] == "error"
+    assert first["message"] == {"text": "Invalid value for width: 7."}
+    assert first["locations"] == [
+        {
+            "physicalLocation": {
+                "artifactLocation": {"uri": "a%20b/x.json"},
+                "region": {"startLine": 3, "startColumn": 5},
+            }
+        }
+    ]
+    assert first["properties"] == {
+        "parameter": "width",
+        "taskUUID": "u-1",
+        "documentation": f"{DOCS}#request-width",
+    }
+    assert run["columnKind"] == "unicodeCodePoints"
+    (invocation,) = run["invocations"]
+    assert invocation["executionSuccessful"] is False
+    assert invocation["toolExecutionNotifications"][0]["message"] == {"text": "empty file"}
+    assert json.loads(render(result(), "sarif"))["runs"][0]["results"] == run["results"]
