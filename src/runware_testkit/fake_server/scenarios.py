@@ -111,7 +111,7 @@ ERROR_CATALOG: dict[str, tuple[int, str]] = {
     "modelNotFound": (404, "The model was not found."),
     "mediaNotFound": (404, "The media was not found."),
     "mediaExpired": (404, "The media has expired."),
-    "unknownModel": (404, "The model is unknown."),
+    "unknownModel": (400, "The model is unknown."),
     # provider and processing
     "inferenceError": (500, "The inference failed."),
     "processingFailed": (500, "Processing the task failed."),
