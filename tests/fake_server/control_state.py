@@ -1,0 +1,70 @@
+"""A minimal server state and app for testing the control API and the sink on their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+
+from runware_testkit.fake_server.clock import Clock, ManualClock
+from runware_testkit.fake_server.control import control_routes
+from runware_testkit.fake_server.delivery import Delivery
+from runware_testkit.fake_server.engine import Engine
+from runware_testkit.fake_server.ids import IdSource
+from runware_testkit.fake_server.journal import Journal
+from runware_testkit.fake_server.scenarios import ScenarioQueue
+from runware_testkit.fake_server.sink import WebhookSink, sink_routes
+
+
+@dataclass
+class Config:
+    control_token: str | None = None
+    control_loopback_only: bool = True
+
+
+@dataclass
+class State:
+    config: Config
+    engine: Engine
+    clock: Clock
+    ids: IdSource
+    journal: Journal
+    scenarios: ScenarioQueue
+    delivery: Delivery
+    sink: WebhookSink
+    finished: list[Any] = field(default_factory=list)
+
+
+def make_state(clock: Clock | None = None, **config: Any) -> State:
+    clock = clock if clock is not None else ManualClock()
+    ids = IdSource(seed=7)
+    journal = Journal(clock)
+    state = State(
+        config=Config(**config),
+        engine=Engine(clock=clock, ids=ids),
+        clock=clock,
+        ids=ids,
+        journal=journal,
+        scenarios=ScenarioQueue(),
+        delivery=Delivery(journal, transport=httpx.MockTransport(lambda r: httpx.Response(200))),
+        sink=WebhookSink(clock),
+    )
+    state.engine.on_finish = state.finished.append
+    return state
+
+
+def make_app(state: State) -> Starlette:
+    return Starlette(routes=[*control_routes(state), *sink_routes(state)])
+
+
+def remote_client(app: Starlette, host: str = "10.1.2.3") -> httpx.AsyncClient:
+    """An httpx client reaching `app` in-process as if from the peer address `host`."""
+    transport = httpx.ASGITransport(app=app, client=(host, 1234))
+    return httpx.AsyncClient(transport=transport, base_url="http://fake.test")
+
+
+def local_client(app: Starlette) -> httpx.AsyncClient:
+    """An httpx client reaching `app` in-process from a loopback address."""
+    return remote_client(app, "127.0.0.1")
