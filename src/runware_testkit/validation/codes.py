@@ -11,7 +11,7 @@ upper-cased (``inputs.video`` -> ``Video``; array indexes are skipped).
 failure               kind                 code                    parameter
 ====================  ===================  ======================  ===========================
 required              missing              missing{Param}          the missing key's path
-required (paired)     broken pair          missing{Param}          the pair: [width, height]
+required:paired       broken pair          missing{Param}          the pair: [width, height]
 dependentRequired     broken pair          missing{Param}          the pair: [width, height]
 type                  wrong type           invalid{Param}          the value's path
 const                 not allowed          invalid{Param}          + allowedValues [const]
@@ -19,7 +19,9 @@ enum                  not allowed          invalid{Param}          + allowedValu
 oneOf:consts          not allowed          invalid{Param}          + allowedValues (consts)
 oneOf:presets         bad preset           unsupportedDimensions   pair + allowedValues "WxH"
 anyOf / oneOf         no match             invalid{Param}          one error per value
-minimum / maximum     out of range         invalid{Param}          exclusive* likewise
+minimum / maximum     out of range         invalid{Param}
+exclusiveMinimum      out of range         invalid{Param}
+exclusiveMaximum      out of range         invalid{Param}
 multipleOf / x-step   bad step             invalid{Param}          x-step: decimal arithmetic
 minLength / maxLength bad length           invalid{Param}
 minItems              too few items        invalid{Param}

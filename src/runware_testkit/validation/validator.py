@@ -302,7 +302,7 @@ class Validator:
 
 
 def _claimed_uuid(task: Any) -> str | None:
-    if not isinstance(task, dict) or task.get("taskType") in REFERENCING_TASK_TYPES:
+    if not isinstance(task, dict) or _text(task, "taskType") in REFERENCING_TASK_TYPES:
         return None
     uuid = task.get("taskUUID")
     return uuid if isinstance(uuid, str) else None

@@ -1,0 +1,1 @@
+"""Tests for the pydantic wire models."""
