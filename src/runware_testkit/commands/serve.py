@@ -1,0 +1,143 @@
+"""``runware-testkit serve``: run the fake Runware server on this machine."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import sys
+from pathlib import Path
+
+DEFAULT_STATE = Path(".testkit-state/runware.sqlite3")
+DEFAULT_PORT = 8765
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the ``serve`` subcommand."""
+    parser = sub.add_parser(
+        "serve",
+        help="run the fake Runware API (REST + WebSocket) on 127.0.0.1",
+        description="Run the fake Runware server: REST and WebSocket on /v1, result videos on "
+        "/media, the schema service, and the control API on /__testkit. Tasks survive restarts "
+        "in an SQLite file unless --memory is given.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port (default {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--state",
+        type=Path,
+        default=DEFAULT_STATE,
+        help=f"SQLite file holding tasks and media (default {DEFAULT_STATE})",
+    )
+    where.add_argument("--memory", action="store_true", help="keep state in memory only")
+    parser.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        metavar="KEY",
+        help="accepted API key (repeatable; default: the dev key)",
+    )
+    parser.add_argument("--any-key", action="store_true", help="accept any non-empty API key")
+    parser.add_argument(
+        "--progression",
+        default=None,
+        help="how tasks progress: immediate, polls:N or time:S (default time:8)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed for UUIDs and result seeds (deterministic answers)",
+    )
+    parser.add_argument(
+        "--base-url",
+        default=None,
+        help="public base URL for result links (default: the request's host)",
+    )
+    parser.add_argument(
+        "--control-token",
+        default=None,
+        help="require 'Authorization: Bearer TOKEN' on the control API",
+    )
+    parser.add_argument(
+        "--allow-remote", action="store_true", help="allow binding an address other than loopback"
+    )
+    parser.add_argument(
+        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+    )
+    parser.set_defaults(run=run)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until interrupted; 0 on a clean stop, 2 on bad usage."""
+    if not _is_loopback(args.host) and not args.allow_remote:
+        print(
+            f"runware-testkit serve: refusing to bind {args.host}: the fake accepts a published "
+            "development key and its control API can reset or rewrite its state, so anyone who "
+            "can reach the port could use it. Bind 127.0.0.1, or pass --allow-remote if you "
+            "really mean to expose it.",
+            file=sys.stderr,
+        )
+        return 2
+
+    import uvicorn
+
+    from ..fake_server.app import create_app
+    from ..fake_server.config import DEV_API_KEY, SERVE_PROGRESSION, ServerConfig
+    from ..fake_server.live import bind_socket, uvicorn_config
+
+    state_path = None
+    if not args.memory:
+        state_path = args.state
+        state_path.parent.mkdir(parents=True, exist_ok=True)
+    keys: frozenset[str] = frozenset()
+    if not args.any_key:
+        keys = frozenset(args.api_keys or [DEV_API_KEY])
+    try:
+        config = ServerConfig(
+            api_keys=keys,
+            progression=args.progression or SERVE_PROGRESSION,
+            state_path=state_path,
+            base_url=args.base_url,
+            seed=args.seed,
+            control_token=args.control_token,
+        )
+        sock = bind_socket(args.host, args.port)
+    except (ValueError, OSError) as exc:
+        print(f"runware-testkit serve: {exc}", file=sys.stderr)
+        return 2
+    app = create_app(config)
+    port = sock.getsockname()[1]
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    base = f"http://{host}:{port}"
+    key_text = "any non-empty key" if args.any_key else ", ".join(sorted(keys))
+    print(
+        "runware-testkit fake Runware server\n"
+        f"  REST       {base}/v1\n"
+        f"  WebSocket  {base.replace('http://', 'ws://', 1)}/v1\n"
+        f"  media      {base}/media/\n"
+        f"  schemas    {base}/resolve/<AIR>\n"
+        f"  control    {base}/__testkit/\n"
+        f"  API key    {key_text}\n"
+        f"  state      {state_path if state_path is not None else 'memory'}\n"
+        f"  progress   {config.progression}\n"
+        "Press Ctrl+C to stop.",
+        flush=True,
+    )
+    server = uvicorn.Server(uvicorn_config(app, log_level=args.log_level))
+    server.run(sockets=[sock])
+    return 0

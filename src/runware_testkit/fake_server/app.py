@@ -1,0 +1,132 @@
+"""`create_app`: the one ASGI app of the fake Runware server, for every mode.
+
+The same app runs under uvicorn (``runware-testkit serve``, the live pytest fixture) and
+in-process through ``httpx.ASGITransport`` or Starlette's ``TestClient`` (no sockets).
+
+Routes
+------
+``POST /v1``                       REST API (`rest`)
+``WS /v1``                         WebSocket API (`websocket`)
+``GET /media/{uuid}.{ext}``        result videos and uploads (`media_routes`)
+``GET /resolve/{AIR}``, ``/registry.json``, ``/docs/models/{slug}/schema.json``
+                                   schema service (`schema_service`)
+``/__testkit/...``                 control API (`control`) and webhook/upload sink (`sink`)
+
+Unknown paths and methods get Runware-shaped errors (``notFound`` 404,
+``methodNotAllowed`` 405); any unexpected exception becomes a journaled 500
+``internalServerError``, never a traceback page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import traceback
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+
+from .clock import Clock
+from .config import ServerConfig
+from .control import PREFIX as CONTROL_PREFIX
+from .control import control_routes
+from .media_routes import media_routes
+from .rest import rest_endpoint
+from .schema_service import schema_routes
+from .sink import sink_routes
+from .state import ServerState
+from .websocket import websocket_endpoint
+
+__all__ = ["CONTROL_PREFIX", "create_app"]
+
+log = logging.getLogger("runware_testkit.fake_server")
+
+
+def create_app(
+    config: ServerConfig | None = None,
+    *,
+    clock: Clock | None = None,
+    state: ServerState | None = None,
+) -> Starlette:
+    """Build the server app over `state` (or a new `ServerState` from `config` and `clock`).
+
+    ``app.state.testkit`` is the `ServerState`. When the app created the state, shutting the
+    app down (ASGI lifespan) also closes its store.
+    """
+    owned = state is None
+    if state is None:
+        state = ServerState(config, clock=clock)
+    elif config is not None or clock is not None:
+        raise ValueError("pass either a state or a config/clock, not both")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state.bind_loop()
+        try:
+            yield
+        finally:
+            if owned:
+                await state.aclose()
+            else:
+                await state.drain(10.0)
+
+    routes: list[BaseRoute] = [
+        Route("/v1", rest_endpoint(state), methods=["POST"]),
+        WebSocketRoute("/v1", websocket_endpoint(state)),
+        *media_routes(state),
+        *schema_routes(state),
+    ]
+    routes += [*control_routes(state), *sink_routes(state)]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            HTTPException: _http_error,
+            Exception: _internal_error(state),
+        },
+    )
+    app.state.testkit = state
+    state.app = app
+    return app
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        code, message = "notFound", f"No route for {request.method} {request.url.path}."
+    elif exc.status_code == 405:
+        code, message = (
+            "methodNotAllowed",
+            f"{request.method} is not allowed on {request.url.path}.",
+        )
+    else:
+        code, message = "httpError", str(exc.detail)
+    return JSONResponse(
+        {"errors": [{"code": code, "message": message}]},
+        status_code=exc.status_code,
+        headers=exc.headers,
+    )
+
+
+def _internal_error(state: ServerState):
+    async def handler(request: Request, exc: Exception) -> Response:
+        log.error("unexpected error", exc_info=exc)
+        state.journal.record(
+            "error",
+            where="app",
+            path=request.url.path,
+            error=repr(exc),
+            traceback="".join(traceback.format_exception(exc)),
+        )
+        error = {
+            "code": "internalServerError",
+            "message": f"The fake server failed unexpectedly ({type(exc).__name__}); "
+            "see the journal for the traceback.",
+        }
+        return JSONResponse({"errors": [error]}, status_code=500)
+
+    return handler

@@ -1,0 +1,141 @@
+"""Wire-level pieces shared by REST and WebSocket: parsing a request body into tasks, Runware
+error objects, and the envelope (``{"data": [...]}`` / ``{"errors": [...]}``) with its HTTP
+status.
+
+Body rules (both transports): the body must be JSON (``invalidJson``), a non-empty array
+(``invalidRequestBody``) of at most ``limits.max_tasks_per_request`` tasks
+(``maxTasksPerRequestExceeded``); an element that is not an object is an ``invalidTask`` error
+for that element only. A REST body over ``limits.max_body_bytes`` is HTTP 413
+``maxPayloadSizeExceeded``; a REST ``Content-Type`` other than JSON is HTTP 415
+``unsupportedContentType``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "BatchError",
+    "TaskReply",
+    "envelope",
+    "error_object",
+    "http_status",
+    "parse_tasks",
+]
+
+
+@dataclass
+class TaskReply:
+    """What one task (or a whole request, for body-level errors) produced."""
+
+    data: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    status: int = 200
+    """HTTP status this reply asks for when the answer holds nothing but errors."""
+    latency_ms: int = 0
+    malformed_body: bool = False
+    drop_connection: bool = False
+    final_for: str | None = None
+    """taskUUID whose final result (success or error) this reply carries."""
+
+    @classmethod
+    def error(cls, status: int, **fields: Any) -> TaskReply:
+        """A reply holding one error object built from `fields` (see `error_object`)."""
+        return cls(errors=[error_object(**fields)], status=status)
+
+
+class BatchError(Exception):
+    """The body as a whole is unusable; carries the error object and HTTP status."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error_object(code=code, message=message)
+
+
+def error_object(
+    *,
+    code: str,
+    message: str,
+    parameter: str | list[str] | None = None,
+    taskType: str | None = None,
+    taskUUID: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A Runware error object; fields that are None are left out."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    for key, value in (("parameter", parameter), ("taskType", taskType), ("taskUUID", taskUUID)):
+        if value is not None:
+            error[key] = value
+    error.update({k: v for k, v in extra.items() if v is not None})
+    return error
+
+
+def parse_tasks(text: str | bytes, *, max_tasks: int) -> list[Any]:
+    """Decode a request body into its list of tasks; `BatchError` if it is not one."""
+    try:
+        body = json.loads(text)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BatchError(400, "invalidJson", f"The request body is not valid JSON: {exc}") from exc
+    if not isinstance(body, list):
+        raise BatchError(
+            400,
+            "invalidRequestBody",
+            f"The request body must be a JSON array of task objects, got {_json_type(body)}.",
+        )
+    if not body:
+        raise BatchError(
+            400, "invalidRequestBody", "The request body is an empty array: send at least one task."
+        )
+    if len(body) > max_tasks:
+        raise BatchError(
+            400,
+            "maxTasksPerRequestExceeded",
+            f"The request holds {len(body)} tasks; at most {max_tasks} are allowed per request.",
+        )
+    return body
+
+
+def task_head(task: Any) -> dict[str, str]:
+    """``taskType`` / ``taskUUID`` of a task, where present as strings (for error objects)."""
+    if not isinstance(task, dict):
+        return {}
+    return {k: task[k] for k in ("taskType", "taskUUID") if isinstance(task.get(k), str)}
+
+
+def envelope(data: Iterable[dict[str, Any]], errors: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """``{"data": [...]}`` and/or ``{"errors": [...]}``; ``{"data": []}`` when both are empty."""
+    data, errors = list(data), list(errors)
+    body: dict[str, Any] = {}
+    if data or not errors:
+        body["data"] = data
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def http_status(replies: Iterable[TaskReply]) -> int:
+    """200 when any task produced data (a partial success is still 200); otherwise the status
+    the errors share, or 400 when they disagree."""
+    replies = list(replies)
+    if any(reply.data for reply in replies):
+        return 200
+    statuses = {reply.status for reply in replies if reply.errors}
+    if not statuses:
+        return 200
+    return statuses.pop() if len(statuses) == 1 else 400
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "null" if value is None else type(value).__name__
