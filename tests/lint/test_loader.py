@@ -57,12 +57,14 @@ def test_directory_is_walked_recursively_in_order(tree: Path) -> None:
     sources, errors = collect(["."])
     assert errors == []
     assert names(sources) == [
-        "./a.json",
-        "./b.jsonl",
-        "./sub/.g.json",
-        "./sub/c.json",
-        "./sub/deeper/d.JSON",
+        "a.json",
+        "b.jsonl",
+        "sub/.g.json",
+        "sub/c.json",
+        "sub/deeper/d.JSON",
     ]
+    sources, _ = collect(["./sub/deeper", "sub/../a.json"])
+    assert names(sources) == ["sub/deeper/d.JSON", "sub/../a.json"]
 
 
 def test_explicit_file_is_read_whatever_its_name(tree: Path) -> None:
@@ -87,9 +89,9 @@ def test_glob_matching_a_directory_walks_it(tree: Path) -> None:
 
 
 def test_duplicates_are_read_once(tree: Path) -> None:
-    sources, _ = collect(["a.json", ".", "./a.json", "-", "-"])
-    assert names(sources).count("a.json") == 1
-    assert "./a.json" not in names(sources)
+    sources, _ = collect(["./a.json", ".", "a.json", "-", "-"])
+    assert names(sources).count("./a.json") == 1
+    assert "a.json" not in names(sources)
     assert names(sources).count(STDIN_NAME) == 1
 
 

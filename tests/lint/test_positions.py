@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runware_testkit.lint.positions import (
+    MAX_DEPTH,
     DecodeError,
     JSONPositionError,
     LineIndex,
@@ -122,6 +123,12 @@ def test_deep_nesting_does_not_recurse() -> None:
     for _ in range(depth - 1):
         value = value[0]
     assert value == []
+
+
+def test_nesting_limit() -> None:
+    text = '{"a": ' * MAX_DEPTH + "[1]" + "}" * MAX_DEPTH
+    assert error_of(text) == (1, 6 * MAX_DEPTH + 1, f"nesting deeper than {MAX_DEPTH} levels")
+    assert error_of("[" * (MAX_DEPTH + 1)) == (1, MAX_DEPTH + 1, "nesting deeper than 10000 levels")
 
 
 def test_long_strings_are_fast_and_exact() -> None:
@@ -340,3 +347,61 @@ def test_invalid_text_fails_with_a_position_inside_the_text(text: str) -> None:
     lines = LineIndex(text).starts
     assert 1 <= info.value.line <= len(lines)
     assert info.value.col >= 1
+
+
+# --- lazy positions ------------------------------------------------------------------------------
+
+
+def test_lazy_positions_are_scanned_on_first_use() -> None:
+    text = '{\n  "a": [1, {"b": "é"}]\n}\n'
+    (doc,) = parse_documents(text, lazy=True)
+    assert doc.value == {"a": [1, {"b": "é"}]}
+    assert not doc.positions.scanned
+    assert doc.positions["/a/1/b"] == Position(2, 18, 2, 13)
+    assert doc.positions.scanned
+    assert dict(doc.positions) == dict(parse_documents(text)[0].positions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[NaN]",
+        '{"a": Infinity}',
+        "[" + "9" * 5000 + "]",
+        "[" * 20_000 + "]" * 20_000,
+        '{"a": 1}\n{"b": [1,\n',
+        '{"a": 1,}',
+    ],
+)
+def test_lazy_falls_back_to_the_strict_reader(text: str) -> None:
+    try:
+        expected: object = [(d.value, dict(d.positions)) for d in parse_documents(text)]
+    except JSONPositionError as exc:
+        expected = (exc.line, exc.col, exc.message)
+    try:
+        found: object = [(d.value, dict(d.positions)) for d in parse_documents(text, lazy=True)]
+    except JSONPositionError as exc:
+        found = (exc.line, exc.col, exc.message)
+    assert found == expected
+
+
+def test_lazy_handles_nesting_too_deep_for_json_loads() -> None:
+    (doc,) = parse_documents("[" * 3000 + "]" * 3000, lazy=True)
+    assert doc.positions.scanned
+    assert doc.positions["/0" * 2999] == Position(1, 3000, 1, 3000)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(_json, min_size=1, max_size=3), lines=st.booleans(), crlf=st.booleans())
+def test_lazy_and_strict_agree(values: list[object], lines: bool, crlf: bool) -> None:
+    if lines:
+        text = "".join(json.dumps(v, ensure_ascii=False) + "\n" for v in values)
+    else:
+        text = json.dumps(values[0], indent=2, ensure_ascii=False)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    strict = parse_documents(text)
+    lazy = parse_documents(text, lazy=True)
+    assert [d.value for d in lazy] == [d.value for d in strict]
+    assert [d.line for d in lazy] == [d.line for d in strict]
+    assert [dict(d.positions) for d in lazy] == [dict(d.positions) for d in strict]

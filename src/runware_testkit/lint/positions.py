@@ -9,18 +9,21 @@ reports a non-UTF-8 byte the same way.
 
 The reader is strict RFC 8259: no comments, no trailing commas, no ``NaN``/``Infinity``, no
 single quotes, no unescaped control characters in strings. Duplicate keys keep the last value,
-like :func:`json.loads`.
+like :func:`json.loads`. Nesting is not recursive; containers deeper than :data:`MAX_DEPTH`
+are an error.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 __all__ = [
+    "MAX_DEPTH",
     "DecodeError",
     "Document",
     "JSONPositionError",
@@ -69,6 +72,9 @@ class _ExtraData(JSONPositionError):
         self.value_end = value_end
 
 
+#: Containers nested deeper than this are an error (the pointers alone would grow quadratically).
+MAX_DEPTH = 10_000
+
 _NEWLINE = re.compile(r"\r\n?|\n")
 
 
@@ -85,7 +91,7 @@ class LineIndex:
     def starts(self) -> list[int]:
         """The offset at which each line begins."""
         if self._starts is None:
-            self._starts = [0, *(m.end() for m in _NEWLINE.finditer(self._text))]
+            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self._text)]
         return self._starts
 
     def locate(self, offset: int) -> tuple[int, int]:
@@ -96,14 +102,37 @@ class LineIndex:
 
 
 class PositionMap(Mapping[str, Position]):
-    """JSON pointer -> :class:`Position`; line and column are worked out on lookup."""
+    """JSON pointer -> :class:`Position`; line and column are worked out on lookup.
 
-    __slots__ = ("_lines", "offsets")
+    A deferred map (see :func:`parse_documents` with ``lazy=True``) scans its text for
+    positions only when first used.
+    """
 
-    def __init__(self, lines: LineIndex, offsets: dict[str, tuple[int, int]]) -> None:
+    __slots__ = ("_lines", "_offsets", "_pending")
+
+    def __init__(
+        self,
+        lines: LineIndex,
+        offsets: dict[str, tuple[int, int]] | None = None,
+        *,
+        pending: Callable[[], dict[str, tuple[int, int]]] | None = None,
+    ) -> None:
         self._lines = lines
-        #: JSON pointer -> (value offset, key offset) in the text.
-        self.offsets = offsets
+        self._offsets = offsets
+        self._pending = pending
+
+    @property
+    def offsets(self) -> dict[str, tuple[int, int]]:
+        """JSON pointer -> (value offset, key offset) in the text."""
+        if self._offsets is None:
+            self._offsets = self._pending() if self._pending is not None else {}
+            self._pending = None
+        return self._offsets
+
+    @property
+    def scanned(self) -> bool:
+        """Whether the positions have been worked out yet."""
+        return self._offsets is not None
 
     def __getitem__(self, pointer: str) -> Position:
         value_offset, key_offset = self.offsets[pointer]
@@ -345,6 +374,8 @@ class _Scanner:
                 else:
                     value, pos = self.string(pos)
             elif char == "{":
+                if len(stack) >= MAX_DEPTH:
+                    raise self.fail(f"nesting deeper than {MAX_DEPTH} levels", pos)
                 offsets[pointer] = (pos, key_offset)
                 pos = ws.match(text, pos + 1, end).end()
                 if pos < end and text[pos] == "}":
@@ -358,6 +389,8 @@ class _Scanner:
                     pointer = f"{pointer}/{_escape_token(key)}"
                     continue
             elif char == "[":
+                if len(stack) >= MAX_DEPTH:
+                    raise self.fail(f"nesting deeper than {MAX_DEPTH} levels", pos)
                 offsets[pointer] = (pos, key_offset)
                 pos = ws.match(text, pos + 1, end).end()
                 if pos < end and text[pos] == "]":
@@ -442,6 +475,26 @@ def _read(
     return value, PositionMap(lines, scanner.offsets), value_start
 
 
+def _deferred(text: str, lines: LineIndex, start: int, end: int, end_name: str) -> PositionMap:
+    return PositionMap(lines, pending=lambda: _read(text, lines, start, end, end_name)[1].offsets)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_FAILED = object()
+
+
+def _quick(text: str) -> Any:
+    """The value of ``text`` by the C decoder, or ``_FAILED`` when the strict reader must look."""
+    try:
+        return _DECODER.decode(text)
+    except (ValueError, RecursionError):
+        return _FAILED
+
+
 def _strip_bom(text: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -456,8 +509,11 @@ def parse(text: str) -> tuple[Any, PositionMap]:
     return value, positions
 
 
-def parse_lines(text: str) -> list[Document]:
-    """Read JSON Lines: one value per non-blank line, positions relative to the whole text."""
+def parse_lines(text: str, *, lazy: bool = False) -> list[Document]:
+    """Read JSON Lines: one value per non-blank line, positions relative to the whole text.
+
+    ``lazy`` defers the positions of each line as in :func:`parse_documents`.
+    """
     text = _strip_bom(text)
     lines = LineIndex(text)
     documents = []
@@ -468,31 +524,45 @@ def parse_lines(text: str) -> list[Document]:
             end -= 1
         if _WS.match(text, start, end).end() == end:
             continue
+        value = _quick(text[start:end]) if lazy else _FAILED
+        if value is not _FAILED:
+            documents.append(Document(value, _deferred(text, lines, start, end, "line"), number))
+            continue
         value, positions, _ = _read(text, lines, start, end, "line")
         documents.append(Document(value, positions, number))
     return documents
 
 
-def parse_documents(text: str, *, jsonl: bool | None = None) -> list[Document]:
+def parse_documents(text: str, *, jsonl: bool | None = None, lazy: bool = False) -> list[Document]:
     """Read a JSON text or JSON Lines; ``jsonl=None`` detects JSON Lines.
 
     A text is taken as JSON Lines when its first value fits on one line and more values follow
     on later lines. An empty or blank text gives no documents.
+
+    With ``lazy``, valid JSON is decoded by :mod:`json` and the positions are scanned only when
+    first looked up (most files of a lint run are never asked); the values, positions and
+    errors are the same either way.
     """
     text = _strip_bom(text)
     if jsonl:
-        return parse_lines(text)
-    lines = LineIndex(text)
-    if _WS.match(text).end() == len(text):
+        return parse_lines(text, lazy=lazy)
+    first = _WS.match(text).end()
+    if first == len(text):
         return []
+    lines = LineIndex(text)
+    if lazy:
+        value = _quick(text)
+        if value is not _FAILED:
+            line = 1 + len(_NEWLINE.findall(text, 0, first))
+            return [Document(value, _deferred(text, lines, 0, len(text), "input"), line)]
     try:
         value, positions, start = _read(text, lines, 0, len(text), "input")
     except _ExtraData as exc:
         if jsonl is not None or not _one_line(text, exc.value_start, exc.value_end):
             raise JSONPositionError(exc.message, exc.line, exc.col) from None
     else:
-        return [Document(value, positions, lines.locate(start)[0])]
-    return parse_lines(text)
+        return [Document(value, positions, 1 + len(_NEWLINE.findall(text, 0, start)))]
+    return parse_lines(text, lazy=lazy)
 
 
 def _one_line(text: str, start: int, end: int) -> bool:

@@ -147,9 +147,10 @@ def sarif_log(result: LintResult, version: str) -> dict[str, Any]:
                 "shortDescription": {"text": f"Runware error {d.code}"},
                 "defaultConfiguration": {"level": "error"},
             }
-            if d.documentation:
-                rule["helpUri"] = d.documentation
             rules.append(rule)
+        rule = rules[rule_index[d.code]]
+        if d.documentation and "helpUri" not in rule:
+            rule["helpUri"] = d.documentation
         properties: dict[str, Any] = {}
         for key in ("parameter", "taskUUID", "documentation"):
             if getattr(d, key) is not None:

@@ -1,0 +1,68 @@
+"""``runware-testkit lint``: check stored request files against the contract, by line and column."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..lint.report import FORMATS
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the ``lint`` subcommand."""
+    parser = sub.add_parser(
+        "lint",
+        help="check request files (tasks, arrays of tasks, JSON Lines) against the contract",
+        description="Validate the tasks stored in PATHs and report every problem as "
+        "file:line:col with the Runware error code the API would answer. A PATH is a file, a "
+        "directory (every *.json and *.jsonl below it, hidden directories skipped), a glob "
+        "(** matches any depth) or - for standard input. A file holds one task, an array of "
+        "tasks, or JSON Lines. Exit status: 0 no problems, 1 problems found, 2 an input could "
+        "not be read or holds no task, or bad usage.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="file, directory, glob or -")
+    parser.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--model",
+        metavar="AIR",
+        help="model (AIR or slug) to check a task against when it has no 'model'",
+    )
+    parser.add_argument(
+        "--no-summary", action="store_true", help="omit the summary line (text and github formats)"
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print no report; the exit status gives the result (unreadable "
+        "inputs are still named on standard error)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Lint the paths and print the report; returns the exit status."""
+    from ..contract import load_contract
+    from ..lint.report import render
+    from ..lint.runner import lint_paths
+
+    model = args.model
+    if model is not None:
+        models = load_contract().models.values()
+        found = next((m for m in models if model.lower() in (m.air.lower(), m.slug)), None)
+        if found is None:
+            known = ", ".join(m.air for m in models)
+            print(
+                f"runware-testkit lint: unknown --model {model!r}; known models: {known}",
+                file=sys.stderr,
+            )
+            return 2
+        model = found.air
+    result = lint_paths(args.paths, model=model)
+    for failure in result.failures:
+        print(f"{failure}", file=sys.stderr)
+    if not args.quiet:
+        sys.stdout.write(render(result, args.format, show_summary=not args.no_summary))
+    return result.exit_code

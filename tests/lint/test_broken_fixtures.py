@@ -1,0 +1,103 @@
+"""One broken request file per rule: the lint run exits 1 with the expected code at line:col."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from runware_testkit.cli import main
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken"
+
+# file -> every (code, line, column) the linter must report for it, alone.
+EXPECTED: dict[str, list[tuple[str, int, int]]] = {
+    # required key missing: at the opening brace of the object that lacks it
+    "missing-video.json": [("missingVideo", 8, 13)],
+    # taskType that no model or platform task has
+    "wrong-task-type.json": [("unsupportedTaskType", 2, 15)],
+    # a single allowed value (const)
+    "const-delivery-method.json": [("invalidDeliveryMethod", 11, 21)],
+    # enum
+    "enum-output-format.json": [("invalidOutputFormat", 11, 19)],
+    # maximum / minimum
+    "max-output-quality.json": [("invalidOutputQuality", 11, 20)],
+    "min-number-results.json": [("invalidNumberResults", 11, 20)],
+    # string length
+    "empty-prompt.json": [("invalidPositivePrompt", 5, 21)],
+    # paired width/height: at the member that is present
+    "width-without-height.json": [("missingHeight", 6, 12)],
+    # a width x height that is not a preset: at width
+    "bad-preset.json": [("unsupportedDimensions", 6, 12)],
+    # maxItems: at the array
+    "too-many-frame-images.json": [("invalidFrameImages", 8, 20)],
+    # format uuid / uri
+    "bad-uuid.json": [("invalidTaskUUID", 3, 15)],
+    "bad-uri.json": [("invalidWebhookURL", 11, 17)],
+    # unknown key (with a spelling suggestion) and another model's parameter: at the key
+    "unknown-key-suggestion.json": [("unsupportedParameter", 11, 3)],
+    "other-model-parameter.json": [("unsupportedParameter", 10, 5)],
+    "unknown-model.json": [("unknownModel", 4, 12)],
+    # wrong type
+    "wrong-type.json": [("invalidSeed", 11, 11)],
+    # frame and timestamp together: at the first of them
+    "incompatible-frame-and-timestamp.json": [("incompatibleParameters", 11, 18)],
+    # the second task of an array body
+    "batch-array.json": [("invalidWidth", 18, 14)],
+    # JSON Lines: line 2 of the file
+    "lines.jsonl": [("invalidOutputQuality", 2, 343)],
+    # UTF-8 BOM, CRLF line ends, non-ASCII (an emoji) before the error on its line
+    "bom-crlf-unicode.json": [("invalidSeed", 5, 67)],
+}
+
+
+def lint_json(
+    capsys: pytest.CaptureFixture[str], *paths: str
+) -> tuple[int, list[dict[str, object]]]:
+    code = main(["lint", "--format", "json", *paths])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture(autouse=True)
+def in_fixtures(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(BROKEN)
+
+
+def test_every_fixture_is_in_the_table() -> None:
+    on_disk = {p.name for p in BROKEN.iterdir()}
+    assert on_disk == {*EXPECTED, "duplicate-uuid-a.json", "duplicate-uuid-b.json"}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_broken_file(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, rows = lint_json(capsys, name)
+    assert code == 1
+    assert [(r["code"], r["line"], r["column"]) for r in rows] == EXPECTED[name]
+    assert {r["file"] for r in rows} == {name}
+
+
+def test_unknown_key_message_suggests_the_right_name(capsys: pytest.CaptureFixture[str]) -> None:
+    _, rows = lint_json(capsys, "unknown-key-suggestion.json")
+    assert "did you mean 'outputFormat'?" in str(rows[0]["message"])
+    _, rows = lint_json(capsys, "other-model-parameter.json")
+    assert "runway:aleph@2.0" in str(rows[0]["message"])
+
+
+def test_duplicate_task_uuid_across_two_files(capsys: pytest.CaptureFixture[str]) -> None:
+    assert lint_json(capsys, "duplicate-uuid-a.json") == (0, [])
+    assert lint_json(capsys, "duplicate-uuid-b.json") == (0, [])
+    code, rows = lint_json(capsys, "duplicate-uuid-a.json", "duplicate-uuid-b.json")
+    assert code == 1
+    assert [(r["file"], r["code"], r["line"], r["column"]) for r in rows] == [
+        ("duplicate-uuid-b.json", "conflictTaskUUID", 3, 15)
+    ]
+
+
+def test_whole_directory(capsys: pytest.CaptureFixture[str]) -> None:
+    code, rows = lint_json(capsys, ".")
+    assert code == 1
+    found = sorted((r["file"], r["code"], r["line"], r["column"]) for r in rows)
+    expected = [(name, *row) for name, found_rows in EXPECTED.items() for row in found_rows]
+    expected.append(("duplicate-uuid-b.json", "conflictTaskUUID", 3, 15))
+    assert found == sorted(expected)
