@@ -248,3 +248,10 @@ def test_many_unknown_keys_are_capped(task1):
     errors = validate_request(task1)
     assert len(errors) == 101
     assert errors[-1].message == "task: 400 more unknown keys not listed"
+
+
+def test_read_only_history_is_only_read(task1):
+    seen = frozenset({task1["taskUUID"]})
+    assert validate_request(task1, seen_task_uuids=seen)[0].code == "conflictTaskUUID"
+    task1["taskUUID"] = UUID4
+    assert validate_request(task1, seen_task_uuids=seen) == []

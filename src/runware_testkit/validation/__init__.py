@@ -7,7 +7,7 @@ a taskUUID history across calls.
 
 from __future__ import annotations
 
-from collections.abc import MutableSet
+from collections.abc import Collection
 from functools import cache
 from typing import Any
 
@@ -36,14 +36,14 @@ def default_validator() -> Validator:
 
 
 def validate_request(
-    task: Any, *, seen_task_uuids: MutableSet[str] | None = None
+    task: Any, *, seen_task_uuids: Collection[str] | None = None
 ) -> list[RunwareError]:
     """Every problem of one task object; empty when valid. Never raises on bad input."""
     return default_validator().validate_request(task, seen_task_uuids=seen_task_uuids)
 
 
 def validate_batch(
-    body: Any, *, seen_task_uuids: MutableSet[str] | None = None
+    body: Any, *, seen_task_uuids: Collection[str] | None = None
 ) -> list[TaskReport]:
     """One `TaskReport` per task of a request body (see `Validator.validate_batch`)."""
     return default_validator().validate_batch(body, seen_task_uuids=seen_task_uuids)

@@ -13,7 +13,7 @@ server that creates no task for a rejected request.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, MutableSet
+from collections.abc import Collection, Iterable, MutableSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,15 +59,16 @@ class Validator:
     """Compiled schemas of one contract, reusable across calls and threads.
 
     ``seen_task_uuids`` is an optional default history (a set the caller may keep); a call's own
-    ``seen_task_uuids`` argument takes precedence. ``fast=False`` disables the jsonschema_rs
-    valid-path check (the results are the same; it only changes speed).
+    ``seen_task_uuids`` argument takes precedence. A mutable set is updated with the taskUUIDs
+    of accepted tasks; any other collection (a frozenset ...) is only read. ``fast=False``
+    disables the jsonschema_rs valid-path check (same results, only slower).
     """
 
     def __init__(
         self,
         contract: Contract | None = None,
         *,
-        seen_task_uuids: MutableSet[str] | None = None,
+        seen_task_uuids: Collection[str] | None = None,
         fast: bool = True,
     ) -> None:
         self.contract = contract if contract is not None else load_contract()
@@ -105,7 +106,7 @@ class Validator:
         return list(self._requests)
 
     def validate_request(
-        self, task: Any, *, seen_task_uuids: MutableSet[str] | None = None
+        self, task: Any, *, seen_task_uuids: Collection[str] | None = None
     ) -> list[RunwareError]:
         """Every problem of one task object (an empty list when it is valid)."""
         history = self._history(seen_task_uuids)
@@ -114,7 +115,7 @@ class Validator:
         return errors
 
     def validate_batch(
-        self, body: Any, *, seen_task_uuids: MutableSet[str] | None = None
+        self, body: Any, *, seen_task_uuids: Collection[str] | None = None
     ) -> list[TaskReport]:
         """One `TaskReport` per element of a request body (the JSON array of tasks).
 
@@ -162,14 +163,14 @@ class Validator:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _history(self, given: MutableSet[str] | None) -> MutableSet[str] | None:
+    def _history(self, given: Collection[str] | None) -> Collection[str] | None:
         return given if given is not None else self.seen_task_uuids
 
     def _claim(
-        self, task: Any, errors: list[RunwareError], history: MutableSet[str] | None
+        self, task: Any, errors: list[RunwareError], history: Collection[str] | None
     ) -> None:
         uuid = _claimed_uuid(task)
-        if history is not None and uuid is not None and not errors:
+        if isinstance(history, MutableSet) and uuid is not None and not errors:
             history.add(uuid)
 
     def _task(

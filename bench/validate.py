@@ -1,0 +1,121 @@
+"""Requests per second: `validate_request` against plain `jsonschema.validate`.
+
+Both check the same generated schema (the runway:2@1 request schema). The valid request is the
+page's first example; the invalid one is a copy with three violations (an unknown outputFormat,
+a negative seed, no inputs.video). Each cell runs for a fixed time in this one process; the
+whole run takes a few seconds.
+
+    python bench/validate.py [--seconds 0.4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import platform
+import time
+from collections.abc import Callable
+from typing import Any
+
+import jsonschema
+
+from runware_testkit.contract import load_contract
+from runware_testkit.validation import Validator
+
+AIR = "runway:2@1"
+
+
+def cases() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The schema, a valid request and an invalid one."""
+    model = load_contract().model(AIR)
+    valid = copy.deepcopy(model.examples[0]["request"])
+    invalid = copy.deepcopy(valid)
+    invalid["outputFormat"] = "AVI"
+    invalid["seed"] = -1
+    del invalid["inputs"]["video"]
+    return model.request, valid, invalid
+
+
+def rate(check: Callable[[Any], Any], instance: Any, seconds: float) -> float:
+    """Calls per second of ``check(instance)``, measured for about ``seconds``."""
+    check(instance)  # warm up
+    calls, batch = 0, 1
+    start = time.perf_counter()
+    deadline = start + seconds
+    while True:
+        for _ in range(batch):
+            check(instance)
+        calls += batch
+        now = time.perf_counter()
+        if now >= deadline:
+            return calls / (now - start)
+        batch = min(batch * 2, 4096)
+
+
+def plain(schema: dict[str, Any]) -> Callable[[Any], Any]:
+    """``jsonschema.validate(instance, schema)``, catching the error of an invalid instance."""
+
+    def check(instance: Any) -> None:
+        with contextlib.suppress(jsonschema.ValidationError):
+            jsonschema.validate(instance, schema)
+
+    return check
+
+
+def compiled(schema: dict[str, Any]) -> Callable[[Any], Any]:
+    """A Draft202012Validator built once, listing every error (the usual tuned baseline)."""
+    validator = jsonschema.Draft202012Validator(schema)
+    return lambda instance: list(validator.iter_errors(instance))
+
+
+def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
+    """Run the benchmark, print the table and the ratios; return the rates."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=0.4, help="time per cell (default 0.4)")
+    args = parser.parse_args(argv)
+
+    schema, valid, invalid = cases()
+    fast, slow = Validator(), Validator(fast=False)
+    assert fast.validate_request(valid) == [] and len(fast.validate_request(invalid)) == 3
+    contenders = {
+        "validate_request (jsonschema_rs valid path)": fast.validate_request,
+        "validate_request (Python engine only)": slow.validate_request,
+        "jsonschema.validate(instance, schema)": plain(schema),
+        "jsonschema Draft202012Validator, compiled once": compiled(schema),
+    }
+    rates = {
+        name: {
+            "valid": rate(check, valid, args.seconds),
+            "invalid": rate(check, invalid, args.seconds),
+        }
+        for name, check in contenders.items()
+    }
+    width = max(map(len, rates))
+    print(
+        f"Python {platform.python_version()}, jsonschema {_version('jsonschema')}, "
+        f"jsonschema-rs {_version('jsonschema-rs')}; schema: {AIR} request"
+    )
+    print(f"{'':{width}}  {'valid req/s':>12}  {'invalid req/s':>13}")
+    for name, row in rates.items():
+        print(f"{name:{width}}  {row['valid']:>12,.0f}  {row['invalid']:>13,.0f}")
+    base = rates["jsonschema.validate(instance, schema)"]
+    for name in list(rates)[:2]:
+        print(
+            f"{name} / jsonschema.validate: valid x{rates[name]['valid'] / base['valid']:.1f}, "
+            f"invalid x{rates[name]['invalid'] / base['invalid']:.1f}"
+        )
+    return rates
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "absent"
+
+
+if __name__ == "__main__":
+    main()
