@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,7 +14,6 @@ from typing import Any
 import anyio
 import httpx
 import websockets.sync.client
-from starlette.testclient import TestClient
 
 from runware_testkit.fake_server.app import create_app
 from runware_testkit.fake_server.clock import ManualClock
@@ -21,6 +21,11 @@ from runware_testkit.fake_server.config import DEV_API_KEY, ServerConfig
 from runware_testkit.fake_server.live import LiveServer
 from runware_testkit.fake_server.state import ServerState
 from runware_testkit.fake_server.video import render_video
+
+with warnings.catch_warnings():
+    # Starlette suggests another HTTP client for its TestClient; only its WebSocket side is used.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient
 
 MODES = ("inprocess", "live")
 ALEPH = "runway:2@1"

@@ -1,0 +1,51 @@
+"""ServerConfig defaults and checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from runware_testkit.fake_server.config import DEV_API_KEY, Limits, ServerConfig
+
+
+def test_defaults() -> None:
+    config = ServerConfig()
+    assert config.api_keys == frozenset({DEV_API_KEY})
+    assert config.progression == "immediate"
+    assert config.state_path is None
+    assert config.limits.max_body_bytes == 1024 * 1024
+    assert config.limits.max_tasks_per_request == 100
+    assert config.limits.max_open_tasks == 1000
+    assert config.idle_timeout == 120.0
+    assert config.control_loopback_only is True
+
+
+def test_key_acceptance() -> None:
+    assert ServerConfig().accepts_key(DEV_API_KEY)
+    assert not ServerConfig().accepts_key("other")
+    open_config = ServerConfig(api_keys=frozenset())
+    assert open_config.accepts_key("anything")
+    assert not open_config.accepts_key("  ")
+    assert not open_config.accepts_key(None)
+    assert ServerConfig(api_keys="single").api_keys == frozenset({"single"})
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"progression": "sometimes"}, {"idle_timeout": 0}, {"resume_window": -1}],
+)
+def test_bad_values_are_refused(kwargs: dict) -> None:
+    with pytest.raises(ValueError):
+        ServerConfig(**kwargs)
+
+
+def test_bad_limits_are_refused() -> None:
+    with pytest.raises(ValueError):
+        Limits(max_body_bytes=0)
+    with pytest.raises(ValueError):
+        Limits(max_open_tasks=-1)
+
+
+def test_replace_and_base_url() -> None:
+    config = ServerConfig(base_url="http://127.0.0.1:8765/")
+    assert config.base_url == "http://127.0.0.1:8765"
+    assert config.replace(seed=3).seed == 3

@@ -1,0 +1,51 @@
+"""Body parsing, envelopes and HTTP status of an answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from runware_testkit.fake_server.wire import (
+    BatchError,
+    TaskReply,
+    envelope,
+    http_status,
+    parse_tasks,
+)
+
+
+def test_parse_tasks_accepts_an_array() -> None:
+    assert parse_tasks(b'[{"taskType": "ping"}]', max_tasks=5) == [{"taskType": "ping"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("nope", "invalidJson"),
+        ("{}", "invalidRequestBody"),
+        ("[]", "invalidRequestBody"),
+        ("[1, 2, 3]", "maxTasksPerRequestExceeded"),
+        (b"\xff", "invalidJson"),
+    ],
+)
+def test_parse_tasks_refuses_bad_bodies(text: str | bytes, code: str) -> None:
+    with pytest.raises(BatchError) as caught:
+        parse_tasks(text, max_tasks=2)
+    assert caught.value.error["code"] == code
+    assert caught.value.status == 400
+
+
+def test_envelope_shapes() -> None:
+    assert envelope([], []) == {"data": []}
+    assert envelope([{"a": 1}], []) == {"data": [{"a": 1}]}
+    assert envelope([], [{"code": "x"}]) == {"errors": [{"code": "x"}]}
+    assert envelope([{"a": 1}], [{"code": "x"}]) == {"data": [{"a": 1}], "errors": [{"code": "x"}]}
+
+
+def test_http_status_rules() -> None:
+    ok = TaskReply(data=[{"taskType": "ping"}])
+    not_found = TaskReply.error(404, code="taskNotFound", message="m")
+    invalid = TaskReply.error(400, code="invalidX", message="m")
+    assert http_status([ok, not_found]) == 200
+    assert http_status([not_found, not_found]) == 404
+    assert http_status([not_found, invalid]) == 400
+    assert http_status([]) == 200
