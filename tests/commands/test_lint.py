@@ -123,6 +123,13 @@ def test_bad_usage_exits_2(workdir: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "unknown --model 'runway:9@9'; known models: runway:2@1, runway:aleph@2.0" in err
 
 
+def test_format_choices_match_the_formatters() -> None:
+    from runware_testkit.commands import lint
+    from runware_testkit.lint import report
+
+    assert lint.FORMATS == report.FORMATS == tuple(report.FORMATTERS)
+
+
 # --- inputs and options --------------------------------------------------------------------------
 
 

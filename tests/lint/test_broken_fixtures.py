@@ -45,6 +45,8 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
     "incompatible-frame-and-timestamp.json": [("incompatibleParameters", 11, 18)],
     # the second task of an array body
     "batch-array.json": [("invalidWidth", 18, 14)],
+    # a taskUUID repeated inside one body: a conflict even though its first use is invalid
+    "duplicate-uuid-in-body.json": [("invalidSeed", 12, 13), ("conflictTaskUUID", 16, 17)],
     # JSON Lines: line 2 of the file
     "lines.jsonl": [("invalidOutputQuality", 2, 343)],
     # UTF-8 BOM, CRLF line ends, non-ASCII (an emoji) before the error on its line
@@ -75,6 +77,13 @@ def test_broken_file(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert [(r["code"], r["line"], r["column"]) for r in rows] == EXPECTED[name]
     assert {r["file"] for r in rows} == {name}
+
+
+def test_bom_crlf_fixture_keeps_its_bytes() -> None:
+    data = (BROKEN / "bom-crlf-unicode.json").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf{\r\n")
+    assert data.count(b"\r\n") == data.count(b"\n")
+    assert "🌆".encode() in data
 
 
 def test_unknown_key_message_suggests_the_right_name(capsys: pytest.CaptureFixture[str]) -> None:

@@ -87,12 +87,20 @@ def test_task_in_an_array_uses_its_own_pointer() -> None:
 
 
 @dataclass
+class Report:
+    index: int | None
+    errors: list[Err]
+
+
+@dataclass
 class Recorder:
     """A validator stand-in that reports a reused taskUUID and every 'bad' key."""
 
     calls: list[dict[str, Any]] = field(default_factory=list)
+    bodies: list[int] = field(default_factory=list)
+    body_error: Err | None = None
 
-    def __call__(self, task: dict[str, Any], *, seen_task_uuids: set[str]) -> list[Err]:
+    def validate_request(self, task: dict[str, Any], *, seen_task_uuids: set[str]) -> list[Err]:
         self.calls.append(task)
         errors = []
         if "bad" in task:
@@ -103,6 +111,16 @@ class Recorder:
         seen_task_uuids.add(uuid)
         return errors
 
+    def validate_batch(self, body: list[Any], *, seen_task_uuids: set[str]) -> list[Report]:
+        self.bodies.append(len(body))
+        reports = [
+            Report(i, self.validate_request(task, seen_task_uuids=seen_task_uuids))
+            for i, task in enumerate(body)
+        ]
+        if self.body_error is not None:
+            reports.append(Report(None, [self.body_error]))
+        return reports
+
 
 def test_lint_sources_shares_seen_uuids_and_counts(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text(
@@ -110,7 +128,8 @@ def test_lint_sources_shares_seen_uuids_and_counts(tmp_path: Path) -> None:
     )
     (tmp_path / "b.jsonl").write_text('{"taskType": "t", "taskUUID": "1"}\n')
     (tmp_path / "c.json").write_text("7")
-    result = lint_paths([str(tmp_path), "missing.json"], validate=Recorder())
+    recorder = Recorder()
+    result = lint_paths([str(tmp_path), "missing.json"], checker=recorder)
     rows = [(d.file.rsplit("/", 1)[-1], d.line, d.column, d.code) for d in result.diagnostics]
     assert rows == [("a.json", 2, 44, "invalidBad"), ("b.jsonl", 1, 31, "conflictTaskUUID")]
     assert (result.files, result.tasks) == (2, 3)
@@ -120,11 +139,28 @@ def test_lint_sources_shares_seen_uuids_and_counts(tmp_path: Path) -> None:
     ]
     assert result.exit_code == 2
     assert result.diagnostics[0].taskUUID == "2"
+    assert recorder.bodies == [2]
+    assert len(recorder.calls) == 3
+
+
+def test_arrays_are_request_bodies_and_objects_single_tasks() -> None:
+    recorder = Recorder(body_error=Err("invalidRequestBody", None))
+    text = (
+        '{"taskType": "t"}\n[{"taskType": "t"}, {"taskType": "t", "bad": 1}]\n[{"taskType": "t"}]\n'
+    )
+    (source,) = [Source("<stdin>")]
+    result = lint_sources([source], checker=recorder, stdin=io.BytesIO(text.encode()))
+    assert recorder.bodies == [2, 1]
+    assert [(d.code, d.line, d.column) for d in result.diagnostics] == [
+        ("invalidRequestBody", 2, 1),
+        ("invalidBad", 2, 46),
+        ("invalidRequestBody", 3, 1),
+    ]
 
 
 def test_model_option_fills_in_a_missing_model_only() -> None:
     recorder = Recorder()
     stdin = io.BytesIO(b'{"taskType": "t"}\n{"taskType": "t", "model": "m"}\n')
-    result = lint_sources([Source("<stdin>")], validate=recorder, model="forced", stdin=stdin)
+    result = lint_sources([Source("<stdin>")], checker=recorder, model="forced", stdin=stdin)
     assert [c.get("model") for c in recorder.calls] == ["forced", "m"]
     assert result.exit_code == 0

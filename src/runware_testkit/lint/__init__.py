@@ -5,10 +5,11 @@ from __future__ import annotations
 from .loader import LoadError, Source, Task, collect, load, read_tasks
 from .positions import JSONPositionError, Position, PositionMap, decode, parse, parse_documents
 from .report import FORMATS, Diagnostic, LintResult, render
-from .runner import lint_paths, lint_sources, locate
+from .runner import Checker, lint_paths, lint_sources, locate
 
 __all__ = [
     "FORMATS",
+    "Checker",
     "Diagnostic",
     "JSONPositionError",
     "LintResult",

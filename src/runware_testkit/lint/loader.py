@@ -54,13 +54,15 @@ class Task:
 
     ``pointer`` is where the task sits in its document ("" for a lone object, "/2" for the third
     item of an array); ``positions`` covers the whole document, so a pointer into the task is
-    ``task.pointer + inner_pointer``.
+    ``task.pointer + inner_pointer``. ``document`` counts the values of the file (one per line
+    of JSON Lines); the tasks of one array share it, and are one request body.
     """
 
     value: dict[str, Any]
     pointer: str
     positions: PositionMap
     index: int
+    document: int = 0
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ def read_tasks(data: bytes | str, name: str, *, jsonl: bool | None = None) -> li
     if not documents:
         raise LoadError(name, "empty file: expected a task object or an array of tasks")
     tasks: list[Task] = []
-    for document in documents:
+    for number, document in enumerate(documents):
         value, positions = document.value, document.positions
         if isinstance(value, list):
             if not value:
@@ -173,7 +175,7 @@ def read_tasks(data: bytes | str, name: str, *, jsonl: bool | None = None) -> li
             items = [("", value)]
         for pointer, item in items:
             _check_task(item, name, positions, pointer)
-            tasks.append(Task(item, pointer, positions, len(tasks)))
+            tasks.append(Task(item, pointer, positions, len(tasks), number))
     return tasks
 
 

@@ -8,28 +8,46 @@ Where an error is reported:
 - a missing key: at the opening brace of the object that lacks it (the nearest enclosing value
   that exists);
 - anything else: at the offending value.
+
+A file's lone task objects are checked one by one, its arrays as request bodies; one set of
+claimed taskUUIDs spans the whole run, so a taskUUID reused in another file is a conflict.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, BinaryIO
+from collections.abc import Iterable, MutableSet, Sequence
+from dataclasses import replace
+from itertools import groupby
+from typing import Any, BinaryIO, Protocol
 
 from .loader import LoadError, Source, Task, collect, load
 from .positions import PositionMap
 from .report import Diagnostic, LintResult
 
-#: ``validate(task, seen_task_uuids=...)`` returning Runware-shaped errors.
-Validator = Callable[..., list[Any]]
-
 _KEY_KINDS = frozenset({"unknown key", "wrong model's parameter"})
 _KEY_CODES = frozenset({"unsupportedParameter", "unknownParameter"})
 
 
-def _default_validator() -> Validator:
-    from ..validation import validate_request
+class Checker(Protocol):
+    """What the linter needs of a validator (the :mod:`runware_testkit.validation` API)."""
 
-    return validate_request
+    def validate_request(
+        self, task: Any, *, seen_task_uuids: MutableSet[str] | None = None
+    ) -> list[Any]:
+        """Runware-shaped errors of one task."""
+        ...
+
+    def validate_batch(
+        self, body: Any, *, seen_task_uuids: MutableSet[str] | None = None
+    ) -> list[Any]:
+        """One report (``index``, ``errors``) per task of a request body."""
+        ...
+
+
+def _default_checker() -> Checker:
+    from ..validation import default_validator
+
+    return default_validator()
 
 
 def dotted_to_pointer(path: str) -> str:
@@ -90,31 +108,47 @@ def lint_tasks(
     name: str,
     tasks: Iterable[Task],
     *,
-    validate: Validator,
-    seen_task_uuids: set[str],
+    checker: Checker,
+    seen_task_uuids: MutableSet[str],
     model: str | None = None,
 ) -> list[Diagnostic]:
-    """Validate the tasks of one file; ``model`` fills in a task's missing ``model``."""
+    """Validate the tasks of one file; ``model`` fills in a task's missing ``model``.
+
+    A lone task object is checked on its own, an array as one request body (so a taskUUID
+    repeated inside it is a conflict even when its first use has other errors).
+    """
     found = []
-    for task in tasks:
-        value = task.value
-        if model is not None and "model" not in value:
-            value = {**value, "model": model}
-        errors = validate(value, seen_task_uuids=seen_task_uuids)
-        found += [_diagnostic(name, task, error) for error in errors]
+    for _, group in groupby(tasks, key=lambda t: t.document):
+        members = list(group)
+        values = [_with_model(t.value, model) for t in members]
+        if members[0].pointer:
+            reports = checker.validate_batch(values, seen_task_uuids=seen_task_uuids)
+            for report in reports:
+                index = report.index
+                task = members[index] if index is not None else replace(members[0], pointer="")
+                found += [_diagnostic(name, task, error) for error in report.errors]
+        else:
+            errors = checker.validate_request(values[0], seen_task_uuids=seen_task_uuids)
+            found += [_diagnostic(name, members[0], error) for error in errors]
     found.sort(key=lambda d: (d.line, d.column))
     return found
+
+
+def _with_model(task: dict[str, Any], model: str | None) -> dict[str, Any]:
+    if model is None or "model" in task:
+        return task
+    return {**task, "model": model}
 
 
 def lint_sources(
     sources: Sequence[Source],
     *,
-    validate: Validator | None = None,
+    checker: Checker | None = None,
     model: str | None = None,
     stdin: BinaryIO | None = None,
 ) -> LintResult:
     """Load and validate every source; a taskUUID may appear once across all of them."""
-    validate = validate or _default_validator()
+    checker = checker or _default_checker()
     result = LintResult()
     seen: set[str] = set()
     for source in sources:
@@ -126,7 +160,7 @@ def lint_sources(
         result.files += 1
         result.tasks += len(loaded.tasks)
         result.diagnostics += lint_tasks(
-            source.name, loaded.tasks, validate=validate, seen_task_uuids=seen, model=model
+            source.name, loaded.tasks, checker=checker, seen_task_uuids=seen, model=model
         )
     return result
 
@@ -134,12 +168,12 @@ def lint_sources(
 def lint_paths(
     paths: Sequence[str],
     *,
-    validate: Validator | None = None,
+    checker: Checker | None = None,
     model: str | None = None,
     stdin: BinaryIO | None = None,
 ) -> LintResult:
     """Lint command-line paths (files, directories, globs, ``-``); see :func:`loader.collect`."""
     sources, failures = collect(paths)
-    result = lint_sources(sources, validate=validate, model=model, stdin=stdin)
+    result = lint_sources(sources, checker=checker, model=model, stdin=stdin)
     result.failures[:0] = failures
     return result
