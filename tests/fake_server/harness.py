@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -151,6 +152,16 @@ class Harness:
                 self._test_client = TestClient(self.app)
             with self._test_client.websocket_connect(path) as session:
                 yield InProcessWS(session)
+
+    def wait_detached(self, session_uuid: str, timeout: float = 5.0) -> None:
+        """Wait (bounded) until the server has seen the session's connection close."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            session = self.state.sessions.get(session_uuid)
+            if session is None or not session.attached:
+                return
+            time.sleep(0.005)
+        raise AssertionError(f"session {session_uuid} still attached after {timeout} s")
 
     async def aclose(self) -> None:
         """Stop the server and close the client."""

@@ -42,7 +42,7 @@ def test_bad_key_gets_an_authentication_error(server: Harness, key: str, code: s
 
 def test_messages_before_authentication_get_an_error(server: Harness) -> None:
     with server.ws() as ws:
-        ws.send([{"taskType": "ping", "ping": True}])
+        ws.send([video_task()])
         (error,) = ws.recv()["errors"]
         assert error["taskType"] == "authentication"
         assert error["code"] == "missingApiKey"
@@ -104,6 +104,13 @@ def test_failed_task_frame_carries_item_and_error(server: Harness) -> None:
     assert (error["code"], error["taskUUID"]) == ("insufficientCredits", task["taskUUID"])
 
 
+def test_ping_before_authentication_gets_its_pong(server: Harness) -> None:
+    with server.ws() as ws:
+        ws.send([{"taskType": "ping", "ping": True}])
+        assert ws.recv() == {"data": [{"taskType": "ping", "pong": True}]}
+        assert ws.auth()["data"][0]["taskType"] == "authentication"
+
+
 def test_ping_pong(server: Harness) -> None:
     with server.ws() as ws:
         ws.auth()
@@ -144,6 +151,7 @@ def test_resume_replays_results_finished_while_away(make_server) -> None:
         session = ws.auth()["data"][0]["connectionSessionUUID"]
         ws.send([task])
         ws.recv()
+    server.wait_detached(session)
     server.clock.advance(5)
     with server.ws() as ws:
         frame = ws.auth(connectionSessionUUID=session)
@@ -162,6 +170,7 @@ def test_resume_does_not_replay_what_was_delivered(server: Harness) -> None:
         ws.send([task, poll_task(task["taskUUID"])])
         ws.recv()
         assert ws.recv()["data"][0]["status"] == "success"
+    server.wait_detached(session)
     with server.ws() as ws:
         ws.auth(connectionSessionUUID=session)
         ws.send([{"taskType": "ping", "ping": True}])
@@ -174,6 +183,7 @@ def test_resume_window_expires_on_the_clock(make_server) -> None:
         session = ws.auth()["data"][0]["connectionSessionUUID"]
         ws.send([video_task()])
         ws.recv()
+    server.wait_detached(session)
     server.clock.advance(121)
     with server.ws() as ws:
         fresh = ws.auth(connectionSessionUUID=session)["data"][0]["connectionSessionUUID"]

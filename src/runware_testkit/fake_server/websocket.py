@@ -3,7 +3,10 @@
 - The first message must authenticate: ``[{"taskType": "authentication", "apiKey": K}]``
   (optionally with ``"connectionSessionUUID"`` to resume, and more tasks after it). The reply
   is ``{"data": [{"taskType": "authentication", "connectionSessionUUID": ...}]}``. Any other
-  message before that gets a ``missingApiKey`` error frame (``taskType: "authentication"``).
+  message before that gets a ``missingApiKey`` error frame (``taskType: "authentication"``),
+  except keepalive pings, which get their pong (a client's heartbeat may race its own
+  authentication on a fresh connection; answering it with an auth error would break the
+  reconnect of the legacy ``runware`` SDK).
 - Every client message is a JSON array of tasks; the server answers **one frame per task**
   (each one envelope object), so that a client routing frames by ``taskUUID`` never sees
   another task's error next to its data.
@@ -136,6 +139,10 @@ class _Connection:
             if not await self._authenticate(first):
                 return
             tasks = tasks[1:]
+        elif self.ctx is None and _only_pings(tasks):
+            for _ in tasks:
+                await self._send({"data": [{"taskType": "ping", "pong": True}]})
+            return
         elif self.ctx is None:
             error = key_error(self.state.config, None) or {}
             error["message"] = (
@@ -236,6 +243,10 @@ class _Connection:
         except Exception as exc:
             raise _Gone from exc
         self.state.journal.record("frame_out", transport="websocket", data=data)
+
+
+def _only_pings(tasks: list[Any]) -> bool:
+    return all(isinstance(t, dict) and t.get("taskType") == "ping" for t in tasks)
 
 
 def _parsed(text: str) -> Any:
