@@ -1,0 +1,54 @@
+"""``runware-testkit serve``: argument checks that need no running server."""
+
+from __future__ import annotations
+
+import pytest
+
+from runware_testkit.cli import main
+from runware_testkit.commands.serve import _is_loopback
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "example.com"])
+def test_non_loopback_host_is_refused(host: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--host", host, "--memory"]) == 2
+    err = capsys.readouterr().err
+    assert "refusing to bind" in err and "--allow-remote" in err
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("10.0.0.1", False),
+        ("host.lan", False),
+    ],
+)
+def test_loopback_detection(host: str, loopback: bool) -> None:
+    assert _is_loopback(host) is loopback
+
+
+def test_bad_progression_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--memory", "--port", "0", "--progression", "sometimes"]) == 2
+    assert "progression" in capsys.readouterr().err
+
+
+def test_help_lists_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    out = capsys.readouterr().out
+    for option in (
+        "--host",
+        "--port",
+        "--state",
+        "--memory",
+        "--api-key",
+        "--progression",
+        "--seed",
+        "--allow-remote",
+    ):
+        assert option in out
