@@ -1,0 +1,111 @@
+"""Small building blocks: UUIDs, URLs on loopback/example hosts, tiny real images, prompts."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+from typing import Literal
+
+from hypothesis import strategies as st
+
+MediaKind = Literal["image", "video"]
+
+#: Hosts used for every generated URL: loopback and reserved example domains only.
+HOSTS = ("127.0.0.1", "localhost", "example.com", "example.org", "media.example.net")
+IMAGE_EXTENSIONS = ("png", "jpg", "webp")
+VIDEO_EXTENSIONS = ("mp4", "webm", "mov")
+
+_WORD_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+_SEGMENT_ALPHABET = _WORD_ALPHABET + "0123456789-_"
+_PROMPT_FIRST = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_PROMPT_REST = st.characters(
+    codec="utf-8",
+    categories=("Lu", "Ll", "Nd", "Zs", "Po"),
+    exclude_characters="\u2028\u2029",
+)
+
+
+def uuid_strings(version: int | None = 4) -> st.SearchStrategy[str]:
+    """Canonical lowercase UUID strings (v4 unless told otherwise)."""
+    return st.uuids(version=version).map(str)
+
+
+def _segments(min_size: int = 1, max_size: int = 3) -> st.SearchStrategy[list[str]]:
+    return st.lists(
+        st.text(_SEGMENT_ALPHABET, min_size=1, max_size=12), min_size=min_size, max_size=max_size
+    )
+
+
+def urls(
+    *, schemes: tuple[str, ...] = ("https", "http"), extensions: tuple[str, ...] = ()
+) -> st.SearchStrategy[str]:
+    """``http(s)`` URLs on loopback or example hosts, optionally with a query token.
+
+    With ``extensions`` the path ends in a file name with one of them (media URLs).
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        scheme = draw(st.sampled_from(schemes))
+        host = draw(st.sampled_from(HOSTS))
+        port = draw(st.none() | st.integers(1024, 65535))
+        parts = draw(_segments(0 if extensions else 1, 3))
+        if extensions:
+            name = draw(st.text(_SEGMENT_ALPHABET, min_size=1, max_size=12))
+            parts.append(f"{name}.{draw(st.sampled_from(extensions))}")
+        query = draw(st.none() | st.text(_SEGMENT_ALPHABET, min_size=1, max_size=16))
+        netloc = host if port is None else f"{host}:{port}"
+        url = f"{scheme}://{netloc}/" + "/".join(parts)
+        return url if query is None else f"{url}?token={query}"
+
+    return build()
+
+
+def media_urls(kind: MediaKind = "image") -> st.SearchStrategy[str]:
+    """URLs of an image or video file on a loopback or example host."""
+    return urls(extensions=VIDEO_EXTENSIONS if kind == "video" else IMAGE_EXTENSIONS)
+
+
+def _png(width: int, height: int, pixels: bytes) -> bytes:
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        body = tag + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + pixels[y * width * 3 : (y + 1) * width * 3] for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+@st.composite
+def png_bytes(draw: st.DrawFn, max_side: int = 4) -> bytes:
+    """A real, decodable RGB PNG of at most ``max_side`` x ``max_side`` pixels."""
+    width = draw(st.integers(1, max_side))
+    height = draw(st.integers(1, max_side))
+    pixels = draw(st.binary(min_size=width * height * 3, max_size=width * height * 3))
+    return _png(width, height, pixels)
+
+
+def base64_images() -> st.SearchStrategy[str]:
+    """Raw base64 of a tiny PNG (Runware's "Base64" input form)."""
+    return png_bytes().map(lambda data: base64.b64encode(data).decode("ascii"))
+
+
+def data_uri_images() -> st.SearchStrategy[str]:
+    """``data:image/png;base64,...`` of a tiny PNG (Runware's "Data URI" input form)."""
+    return base64_images().map(lambda text: f"data:image/png;base64,{text}")
+
+
+def prompts(min_size: int = 1, max_size: int = 200) -> st.SearchStrategy[str]:
+    """Readable prompts: a letter first (never blank), then letters, digits, spaces, punctuation."""
+    max_size = max(max_size, 1)
+    return st.builds(
+        lambda first, rest: first + rest,
+        st.sampled_from(_PROMPT_FIRST),
+        st.text(_PROMPT_REST, min_size=max(min_size - 1, 0), max_size=max_size - 1),
+    )

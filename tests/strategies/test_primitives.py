@@ -1,0 +1,55 @@
+"""URLs stay on loopback/example hosts; inline images are real PNGs in the accepted forms."""
+
+from __future__ import annotations
+
+import base64
+import re
+import struct
+import zlib
+from urllib.parse import urlsplit
+
+from hypothesis import given, settings
+
+from runware_testkit.strategies import primitives
+
+DATA_URI = re.compile(r"^data:[a-z]+/[A-Za-z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2}$")
+BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+
+
+@settings(max_examples=100, database=None)
+@given(primitives.urls())
+def test_urls_use_only_safe_hosts(url):
+    parts = urlsplit(url)
+    assert parts.scheme in {"http", "https"}
+    assert parts.hostname in primitives.HOSTS
+
+
+@settings(max_examples=50, database=None)
+@given(primitives.media_urls("video"))
+def test_video_urls_name_a_video_file(url):
+    assert urlsplit(url).path.rsplit(".", 1)[1] in primitives.VIDEO_EXTENSIONS
+
+
+@settings(max_examples=50, database=None)
+@given(primitives.png_bytes())
+def test_png_bytes_are_a_decodable_png(data):
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", data[16:24])
+    length = struct.unpack(">I", data[33:37])[0]
+    rows = zlib.decompress(data[41 : 41 + length])
+    assert len(rows) == height * (1 + 3 * width)
+
+
+@settings(max_examples=50, database=None)
+@given(primitives.data_uri_images(), primitives.base64_images())
+def test_inline_images_match_the_published_patterns(uri, raw):
+    assert DATA_URI.match(uri)
+    assert BASE64.match(raw)
+    assert base64.b64decode(raw).startswith(b"\x89PNG")
+
+
+@settings(max_examples=100, database=None)
+@given(primitives.prompts(1, 10))
+def test_prompts_are_never_blank_and_respect_bounds(text):
+    assert 1 <= len(text) <= 10
+    assert text[0].isalpha()

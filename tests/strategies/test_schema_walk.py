@@ -1,0 +1,154 @@
+"""The schema compiler on small schemas in the generator's style."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import find, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from runware_testkit.strategies.schema_walk import (
+    ABSENT,
+    UnsupportedSchema,
+    compile_schema,
+    media_kind,
+    object_rules,
+    presets,
+)
+
+PAIR_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 5},
+        "width": {"type": "integer"},
+        "height": {"type": "integer"},
+    },
+    "required": ["name"],
+    "allOf": [
+        {"dependentRequired": {"width": ["height"], "height": ["width"]}},
+        {
+            "if": {"anyOf": [{"required": ["width"]}, {"required": ["height"]}]},
+            "then": {
+                "required": ["width", "height"],
+                "oneOf": [
+                    {
+                        "title": "wide",
+                        "properties": {"width": {"const": 16}, "height": {"const": 9}},
+                    },
+                    {
+                        "title": "tall",
+                        "properties": {"width": {"const": 9}, "height": {"const": 16}},
+                    },
+                ],
+            },
+        },
+    ],
+}
+ITEM_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "not": {"required": ["frame", "timestamp"]},
+    "properties": {
+        "image": {
+            "type": "string",
+            "anyOf": [
+                {"title": "UUID", "type": "string", "format": "uuid"},
+                {"title": "Base64", "type": "string", "pattern": "^[A-Za-z0-9+/]+={0,2}$"},
+            ],
+        },
+        "frame": {
+            "type": ["integer", "string"],
+            "oneOf": [{"const": "first"}, {"const": "last"}, {"const": 0}],
+        },
+        "timestamp": {"type": "number", "minimum": 0, "maximum": 3, "x-step": 0.01},
+    },
+    "required": ["image"],
+}
+
+
+def _valid(schema, value) -> bool:
+    return Draft202012Validator(schema).is_valid(value)
+
+
+@settings(max_examples=100, database=None)
+@given(compile_schema(PAIR_SCHEMA))
+def test_pairs_are_drawn_as_presets(value):
+    assert _valid(PAIR_SCHEMA, value)
+    if "width" in value:
+        assert (value["width"], value["height"]) in {(16, 9), (9, 16)}
+
+
+@settings(max_examples=100, database=None)
+@given(compile_schema(ITEM_SCHEMA))
+def test_exclusive_fields_never_together_and_steps_are_exact(value):
+    assert _valid(ITEM_SCHEMA, value)
+    assert not {"frame", "timestamp"} <= set(value)
+    if "timestamp" in value:
+        hundredths = value["timestamp"] * 100
+        assert abs(hundredths - round(hundredths)) < 1e-9
+        assert repr(value["timestamp"]) == repr(round(value["timestamp"], 2))
+
+
+@settings(max_examples=30, database=None)
+@given(compile_schema(ITEM_SCHEMA, form="maximal"))
+def test_maximal_form_takes_one_of_the_exclusive_fields(value):
+    assert len({"frame", "timestamp"} & set(value)) == 1
+
+
+@given(compile_schema(PAIR_SCHEMA, form="minimal"))
+def test_minimal_form_has_only_required_fields(value):
+    assert set(value) == {"name"}
+
+
+@given(compile_schema(PAIR_SCHEMA, pinned={"width": 9}))
+def test_pinning_one_member_keeps_the_pair_consistent(value):
+    assert (value["width"], value["height"]) == (9, 16)
+
+
+@given(
+    compile_schema(
+        PAIR_SCHEMA,
+        form="maximal",
+        pinned={"width": ABSENT, "height": ABSENT, "name": st.just("abc")},
+    )
+)
+def test_absent_and_strategy_pins(value):
+    assert value == {"name": "abc"}
+
+
+def test_enum_default_comes_first_so_it_shrinks_there():
+    schema = {"type": "string", "default": "b", "oneOf": [{"const": "a"}, {"const": "b"}]}
+    assert find(compile_schema(schema), lambda v: True) == "b"
+
+
+def test_rules_and_presets_are_read_from_the_schema():
+    rules = object_rules(PAIR_SCHEMA)
+    assert [g.members for g in rules.groups] == [("width", "height")]
+    assert [p.title for p in presets(PAIR_SCHEMA)] == ["wide", "tall"]
+    assert object_rules(ITEM_SCHEMA).exclusive == [("frame", "timestamp")]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "string", "format": "email"},
+        {"type": "object", "patternProperties": {"^x": {}}},
+        {"type": "string", "oneOf": [{"type": "string", "minLength": 2}]},
+        {"type": "integer", "not": {"const": 3}},
+    ],
+)
+def test_constructs_outside_the_subset_are_refused(schema):
+    with pytest.raises(UnsupportedSchema):
+        compile_schema(schema)
+
+
+def test_media_kind_follows_the_parameter_name():
+    assert media_kind("inputs.video") == "video"
+    assert media_kind("inputs.frameImages.2.image") == "image"
+    assert media_kind("inputs.referenceImages") == "image"
+
+
+def test_unknown_form_is_refused():
+    with pytest.raises(ValueError, match="form must be one of"):
+        compile_schema({"type": "string"}, form="huge")  # type: ignore[arg-type]
