@@ -8,6 +8,7 @@ from runware_testkit.fake_server.wire import (
     BatchError,
     TaskReply,
     envelope,
+    for_journal,
     http_status,
     parse_tasks,
 )
@@ -49,3 +50,11 @@ def test_http_status_rules() -> None:
     assert http_status([not_found, not_found]) == 404
     assert http_status([not_found, invalid]) == 400
     assert http_status([]) == 200
+
+
+def test_for_journal_shortens_long_strings() -> None:
+    uri = "data:video/mp4;base64," + "A" * 5000
+    view = for_journal([{"media": uri, "n": 1, "list": ["short"]}])
+    assert view[0]["media"].endswith(f"...({len(uri)} characters)")
+    assert len(view[0]["media"]) < 600
+    assert view[0]["n"] == 1 and view[0]["list"] == ["short"]

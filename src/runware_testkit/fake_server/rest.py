@@ -23,7 +23,15 @@ from starlette.types import Receive, Scope, Send
 
 from .auth import bearer_key, key_error
 from .dispatch import Context, Dispatcher
-from .wire import BatchError, TaskReply, envelope, error_object, http_status, parse_tasks
+from .wire import (
+    BatchError,
+    TaskReply,
+    envelope,
+    error_object,
+    for_journal,
+    http_status,
+    parse_tasks,
+)
 
 if TYPE_CHECKING:
     from .state import ServerState
@@ -154,9 +162,9 @@ def _for_journal(body: bytes | None) -> Any:
     if body is None:
         return None
     try:
-        return json.loads(body)
+        return for_journal(json.loads(body))
     except ValueError:
-        return body[:2000].decode("utf-8", "replace")
+        return for_journal(body.decode("utf-8", "replace"))
 
 
 class _DropResponse(Response):

@@ -32,7 +32,7 @@ from .auth import key_error
 from .dispatch import Context, Dispatcher
 from .errors import TaskNotFound
 from .sessions import Session
-from .wire import BatchError, TaskReply, envelope, error_object, parse_tasks
+from .wire import BatchError, TaskReply, envelope, error_object, for_journal, parse_tasks
 
 if TYPE_CHECKING:
     from .state import ServerState
@@ -103,6 +103,12 @@ class _Connection:
                 await self._on_message(message)
             except _Gone:
                 return
+            except Exception as exc:
+                reply = self.dispatcher.internal_error(exc, {})
+                try:
+                    await self._send({"errors": reply.errors})
+                except _Gone:
+                    return
 
     def detach(self) -> None:
         """Release the session so it may be resumed."""
@@ -251,6 +257,6 @@ def _only_pings(tasks: list[Any]) -> bool:
 
 def _parsed(text: str) -> Any:
     try:
-        return json.loads(text)
+        return for_journal(json.loads(text))
     except ValueError:
-        return text[:2000]
+        return for_journal(text)

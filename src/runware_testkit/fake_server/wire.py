@@ -22,9 +22,13 @@ __all__ = [
     "TaskReply",
     "envelope",
     "error_object",
+    "for_journal",
     "http_status",
     "parse_tasks",
 ]
+
+JOURNAL_STRING_LIMIT = 500
+"""Longer strings (data URIs, base64 media) are shortened in journal entries."""
 
 
 @dataclass
@@ -127,6 +131,20 @@ def http_status(replies: Iterable[TaskReply]) -> int:
     if not statuses:
         return 200
     return statuses.pop() if len(statuses) == 1 else 400
+
+
+def for_journal(value: Any) -> Any:
+    """A copy of a JSON value fit for the journal: long strings are cut to
+    `JOURNAL_STRING_LIMIT` characters plus a note of their full length."""
+    if isinstance(value, str):
+        if len(value) <= JOURNAL_STRING_LIMIT:
+            return value
+        return f"{value[:JOURNAL_STRING_LIMIT]}...({len(value)} characters)"
+    if isinstance(value, list):
+        return [for_journal(item) for item in value]
+    if isinstance(value, dict):
+        return {key: for_journal(item) for key, item in value.items()}
+    return value
 
 
 def _json_type(value: object) -> str:
