@@ -2,7 +2,8 @@
 
 Task types: ``ping``, ``getResponse``, ``videoInference`` (validated against the contract,
 inputs probed, scenarios applied, then handed to the engine), ``mediaStorage`` (upload /
-delete), the deprecated ``imageUpload``. ``authentication`` is the transports' business.
+delete). Every task is first checked by the contract validator. ``authentication`` is the
+transports' business.
 
 Answers
 -------
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..contract import ModelContract
 from .engine import poll_items
-from .errors import DuplicateTask, EngineError, MediaNotFound, TaskNotFound
+from .errors import EngineError, MediaNotFound, TaskNotFound
 from .media_inputs import MediaInputError, load_media, resolve_video, sniff_format
 from .pricing import task_cost
 from .probe import ProbeError, probe_video
@@ -114,7 +115,8 @@ class Dispatcher:
         errors = validate_task(task, seen_task_uuids=seen, contract=self.state.contract)
         if errors:
             return TaskReply(
-                errors=[{**head, **e} for e in errors], status=_validation_status(errors)
+                errors=[{**e, **_missing(head, e)} for e in errors],
+                status=_validation_status(errors),
             )
         task_type = task.get("taskType")
         if task_type == "ping":
@@ -223,9 +225,7 @@ class Dispatcher:
             self.state.engine.submit(
                 task, api_key=ctx.api_key, facts=facts, failure=effects.failure
             )
-        except DuplicateTask as exc:
-            return TaskReply.error(exc.http_status, **{**exc.to_error(), **head})
-        except EngineError as exc:
+        except EngineError as exc:  # conflictTaskUUID, rateLimitExceeded
             return TaskReply.error(exc.http_status, **{**exc.to_error(), **head})
         except ValueError as exc:
             return TaskReply.error(400, code="validationFailed", message=str(exc), **head)
@@ -261,8 +261,9 @@ class Dispatcher:
                 if (low is not None and source.duration < low) or (
                     high is not None and source.duration > high
                 ):
+                    leaf = path.rsplit(".", 1)[-1]
                     raise MediaInputError(
-                        "invalidVideo",
+                        "invalid" + leaf[:1].upper() + leaf[1:],
                         f"source video is {source.duration:.1f} s; {model.air} accepts "
                         f"{_num(low)}-{_num(high)} s",
                         path,
