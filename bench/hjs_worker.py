@@ -1,0 +1,47 @@
+"""Draw examples of a JSON Schema with hypothesis-jsonschema and print them as JSON.
+
+Runs inside the isolated venv bench/strategies.py creates (hypothesis 6.98.0 and
+hypothesis-jsonschema 0.23.1, which fail on current Hypothesis); it imports nothing from
+runware-testkit. Usage: hjs_worker.py SCHEMA_FILE EXAMPLES
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis_jsonschema import from_schema
+
+
+def main() -> None:
+    """Time ``EXAMPLES`` draws of ``from_schema(schema)``; print rates and the examples."""
+    schema = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    count = int(sys.argv[2])
+    started = time.perf_counter()
+    strategy = from_schema(schema)
+    strategy.validate()
+    setup = time.perf_counter() - started
+    drawn: list[object] = []
+
+    @settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def collect(value: object) -> None:
+        drawn.append(value)
+
+    started = time.perf_counter()
+    collect()
+    elapsed = time.perf_counter() - started
+    print(json.dumps({"setup_s": setup, "elapsed_s": elapsed, "examples": drawn}))
+
+
+if __name__ == "__main__":
+    main()

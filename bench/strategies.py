@@ -1,0 +1,155 @@
+"""Valid requests per second: runware-testkit's ``requests()`` vs hypothesis-jsonschema.
+
+Both draw ``runway:2@1`` tasks from the same generated request schema
+(``schemas/models/runway-aleph/request.schema.json``) under the same Hypothesis settings
+(generate phase only, no database, no deadline, health checks off). Every example is then checked
+with ``validate_request``; "valid/s" counts only the examples it accepts.
+
+hypothesis-jsonschema 0.23.1 does not run on current Hypothesis, so its side runs in an isolated
+virtualenv (``.venv-bench-hjs``, created on first use with hypothesis 6.98.0) as a subprocess
+(``bench/hjs_worker.py``) that prints its examples as JSON; validation happens here.
+
+Usage: ``.venv/bin/python bench/strategies.py [--examples N] [--model AIR]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, settings
+
+from runware_testkit import validate_request
+from runware_testkit.contract import load_contract
+from runware_testkit.strategies import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+HJS_VENV = ROOT / ".venv-bench-hjs"
+HJS_PINS = ["hypothesis==6.98.0", "hypothesis-jsonschema==0.23.1", "jsonschema"]
+WORKER = Path(__file__).resolve().parent / "hjs_worker.py"
+TIMEOUT_S = 50
+
+
+def ensure_hjs_venv() -> Path:
+    """The isolated interpreter for hypothesis-jsonschema, created if missing."""
+    python = HJS_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"creating {HJS_VENV.name} ({', '.join(HJS_PINS)}) ...", file=sys.stderr)
+        subprocess.run(["python3.11", "-m", "venv", str(HJS_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", *HJS_PINS], check=True)
+    return python
+
+
+def run_kit(model: str, count: int) -> tuple[float, list[dict[str, Any]]]:
+    """Seconds spent drawing ``count`` examples of ``requests(model)``, and the examples."""
+    drawn: list[dict[str, Any]] = []
+
+    @settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(requests(model))
+    def collect(task: dict[str, Any]) -> None:
+        drawn.append(task)
+
+    started = time.perf_counter()
+    collect()
+    return time.perf_counter() - started, drawn
+
+
+def run_hjs(schema_file: Path, count: int) -> tuple[float, float, list[Any]]:
+    """Setup seconds, drawing seconds and examples of hypothesis-jsonschema's ``from_schema``."""
+    python = ensure_hjs_venv()
+    done = subprocess.run(
+        [str(python), str(WORKER), str(schema_file), str(count)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        check=True,
+    )
+    report = json.loads(done.stdout)
+    return report["setup_s"], report["elapsed_s"], report["examples"]
+
+
+def rejected(examples: list[Any]) -> tuple[int, int, collections.Counter[str]]:
+    """How many examples the validator rejects, how many for more than a bad taskUUID, and
+    its error codes over them."""
+    codes: collections.Counter[str] = collections.Counter()
+    bad = beyond_uuid = 0
+    for example in examples:
+        errors = validate_request(example)
+        if errors:
+            bad += 1
+            codes.update({e.code for e in errors})
+            beyond_uuid += any(e.parameter != "taskUUID" for e in errors)
+    return bad, beyond_uuid, codes
+
+
+def machine() -> str:
+    """nproc, CPU model and Python version of this machine."""
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    """Run both sides and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examples", type=int, default=300)
+    parser.add_argument("--model", default="runway:2@1")
+    args = parser.parse_args()
+    contract = load_contract()
+    model = contract.model(args.model)
+    if model is None:
+        parser.error(f"unknown model {args.model}")
+    schema_file = contract.root / "models" / model.slug / "request.schema.json"
+
+    kit_s, kit_examples = run_kit(args.model, args.examples)
+    hjs_setup, hjs_s, hjs_examples = run_hjs(schema_file, args.examples)
+    rows = []
+    for name, seconds, examples in (
+        ("runware_testkit.strategies.requests", kit_s, kit_examples),
+        ("hypothesis_jsonschema.from_schema", hjs_s, hjs_examples),
+    ):
+        bad, beyond_uuid, codes = rejected(examples)
+        rate = len(examples) / seconds
+        valid_rate = (len(examples) - bad) / seconds
+        rows.append((name, len(examples), rate, bad, beyond_uuid, valid_rate, codes))
+
+    print(f"{args.model}, {args.examples} examples per side; {machine()}")
+    print(f"hypothesis-jsonschema setup (from_schema + validate): {hjs_setup:.2f} s")
+    print()
+    print("| strategy | examples | examples/s | rejected | rejected, not only taskUUID | valid/s |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, count, rate, bad, beyond, valid_rate, _ in rows:
+        share = 100 * bad / count if count else 0.0
+        other = 100 * beyond / count if count else 0.0
+        print(
+            f"| `{name}` | {count} | {rate:,.0f} | {bad} ({share:.0f} %) "
+            f"| {beyond} ({other:.0f} %) | {valid_rate:,.0f} |"
+        )
+    print()
+    for name, *_, codes in rows:
+        if codes:
+            common = ", ".join(f"{code} {n}" for code, n in codes.most_common(8))
+            print(f"{name}: error codes over rejected examples: {common}")
+
+
+if __name__ == "__main__":
+    main()
