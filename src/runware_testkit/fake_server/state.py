@@ -115,15 +115,16 @@ class ServerState:
             self._loop = asyncio.get_running_loop()
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
-        """Run `coro` in the background on the server's loop; `drain` awaits it."""
+        """Run `coro` in the background: on the running loop, else on the server's loop (from
+        another thread), else in a thread of its own; `drain` awaits it."""
         try:
-            running = asyncio.get_running_loop()
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
             running = None
         job: asyncio.Future[Any] | concurrent.futures.Future[Any]
-        if running is not None and (self._loop is None or self._loop is running):
+        if running is not None:
             job = running.create_task(coro)
-        elif self._loop is not None and not self._loop.is_closed():
+        elif self._loop is not None and self._loop.is_running():
             job = asyncio.run_coroutine_threadsafe(coro, self._loop)
         else:
             job = _run_in_thread(coro)
