@@ -77,6 +77,7 @@ _BAD_MEDIA = [
     "data:image/png;base64,@@@@",
     "input.mp4",
 ]
+_UUID_V3 = "6fa459ea-ee8a-3ca4-894e-db77e160355e"
 _UNKNOWN_MODELS = ["runway:2@2", "runway:aleph@9.9", "runware:100@1"]
 _UNKNOWN_NAMES = ["fps", "motionStrength", "cfgScale", "styleHint", "colorGrade", "extra"]
 
@@ -176,7 +177,7 @@ def _rejects(schema: Mapping[str, Any], value: Any) -> bool:
 # -- sites, read from the schema -------------------------------------------------------------
 def _sites(model: ModelContract) -> list[_Site]:
     found: list[_Site] = []
-    _walk(model.request, "", found, top=True)
+    _walk(model.request, "", found)
     root_required = set(model.request.get("required", []))
     for name in ROUTING:
         if name in root_required:
@@ -196,7 +197,6 @@ def _walk(
     path: str,
     found: list[_Site],
     *,
-    top: bool = False,
     required: bool = False,
 ) -> None:
     if path and path not in ROUTING:
@@ -250,9 +250,15 @@ def _leaf_sites(schema: Mapping[str, Any], path: str, found: list[_Site], requir
     if enum_values(schema) is not None or "const" in schema:
         add(Kind.NOT_ALLOWED)
     if "format" in schema and "anyOf" not in schema:
-        add(Kind.FORMAT)
+        bad = [v for v in _BAD_FORMATS.get(schema["format"], []) if _rejects(schema, v)]
+        if schema.get("x-uuid-version") == 4:
+            bad.append(_UUID_V3)
+        if bad:
+            add(Kind.FORMAT, extra=bad)
     if "anyOf" in schema:
-        add(Kind.NO_MATCH)
+        bad = [v for v in _BAD_MEDIA if _rejects(schema, v)]
+        if bad:
+            add(Kind.NO_MATCH, extra=bad)
     if "maxLength" in schema or schema.get("minLength", 0) > 0:
         add(Kind.BAD_LENGTH)
     if "x-step" in schema:
@@ -504,14 +510,13 @@ def _break(ed: _Editor, site: _Site) -> Violation:
             kind,
             "taskUUID already used by an earlier task",
         )
-    value, failure, detail = _bad_value(draw, kind, schema, path)
+    value, failure, detail = _bad_value(draw, site, path)
     ed.write(slot, value)
     return Violation(code_for(failure, path), path, kind, f"{path} = {detail}")
 
 
-def _bad_value(
-    draw: st.DrawFn, kind: str, schema: Mapping[str, Any], path: str
-) -> tuple[Any, str, str]:
+def _bad_value(draw: st.DrawFn, site: _Site, path: str) -> tuple[Any, str, str]:
+    kind, schema = site.kind, site.schema
     if kind == Kind.WRONG_TYPE:
         allowed = _types(schema)
         value = draw(st.sampled_from([v for t, v in _TYPE_SAMPLES.items() if t not in allowed]))
@@ -524,15 +529,11 @@ def _bad_value(
         return value, "oneOf:consts", f"{value!r} (allowed: {allowed})"
     if kind == Kind.FORMAT:
         fmt = schema["format"]
-        options = [v for v in _BAD_FORMATS[fmt] if _rejects(schema, v)]
-        if schema.get("x-uuid-version") == 4:
-            options.append("6fa459ea-ee8a-3ca4-894e-db77e160355e")
-        value = draw(st.sampled_from(options))
+        value = draw(st.sampled_from(site.extra))
         failure = "x-uuid-version" if fmt == "uuid" and is_uuid(value) else "format"
         return value, failure, f"{value!r} (not a valid {fmt})"
     if kind == Kind.NO_MATCH:
-        options = [v for v in _BAD_MEDIA if _rejects(schema, v)]
-        value = draw(st.sampled_from(options))
+        value = draw(st.sampled_from(site.extra))
         return value, "anyOf", f"{value!r} (no accepted form)"
     if kind == Kind.BAD_LENGTH:
         sides = []
@@ -555,7 +556,7 @@ def _bad_value(
         value = float(low + step * n + step / 2)
         return value, "x-step", f"{value!r} (not a multiple of {schema['x-step']})"
     if kind == Kind.TOO_MANY_ITEMS:
-        item = st.one_of([Compiler("minimal")._choice(c, path) for c in item_choices(schema)])
+        item = st.one_of([Compiler("minimal").choice(c, path) for c in item_choices(schema)])
         size = schema["maxItems"] + draw(st.integers(1, 3))
         value = draw(st.lists(item, min_size=size, max_size=size))
         return value, "maxItems", f"{size} items (maxItems {schema['maxItems']})"

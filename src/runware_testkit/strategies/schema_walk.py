@@ -321,7 +321,7 @@ class Compiler:
         if schema.get("type") != "object" and {"allOf", "not", "if"} & set(schema):
             raise UnsupportedSchema(f"{path}: allOf/not/if outside an object")
         if "anyOf" in schema:
-            return st.one_of([self._choice(c, path) for c in schema["anyOf"]])
+            return st.one_of([self.choice(c, path) for c in schema["anyOf"]])
         kind = schema.get("type")
         if isinstance(kind, list):
             return st.one_of([self.node({**schema, "type": k}, path) for k in kind])
@@ -338,7 +338,8 @@ class Compiler:
             raise UnsupportedSchema(f"{path}: type {kind!r}")
         return builder(schema, path)
 
-    def _choice(self, schema: Mapping[str, Any], path: str) -> st.SearchStrategy[Any]:
+    def choice(self, schema: Mapping[str, Any], path: str) -> st.SearchStrategy[Any]:
+        """A strategy for one alternative: a titled input form by its builder, else the node."""
         builder = FORM_BUILDERS.get(schema.get("title", ""))
         if builder is not None and schema.get("type", "string") == "string":
             return builder(dict(schema), path)
@@ -455,7 +456,7 @@ class Compiler:
         choices = item_choices(schema)
         if not choices:
             raise UnsupportedSchema(f"{path}: array without items")
-        item = st.one_of([self._choice(c, path) for c in choices])
+        item = st.one_of([self.choice(c, path) for c in choices])
         low = schema.get("minItems", 0)
         high = schema.get("maxItems", low + _DEFAULT_MAX_ITEMS)
         if self.form == "maximal":
@@ -478,11 +479,7 @@ class Compiler:
         high = schema.get("maxLength", max(low, 200))
         if low == 0:
             return st.just("") | primitives.prompts(1, high)
-        longest = high if "maxLength" in schema else None
-        text = primitives.prompts(low, high)
-        if longest is None:
-            return text
-        return st.one_of(text, text, text, _exact_length(longest))  # boundary in ~1 of 4
+        return primitives.prompts(low, high)
 
     def _integer(self, schema: dict[str, Any], path: str) -> st.SearchStrategy[int]:
         low = schema.get("minimum", -_UNBOUNDED_INT - 1)
@@ -513,16 +510,6 @@ class Compiler:
 
     def _boolean(self, schema: dict[str, Any], path: str) -> st.SearchStrategy[bool]:
         return st.booleans()
-
-
-def _exact_length(length: int) -> st.SearchStrategy[str]:
-    """A string of exactly ``length`` characters made of repeated words (boundary values)."""
-    words = st.lists(
-        st.sampled_from(["cinematic", "dawn", "river", "slow pan", "neon"]), min_size=1, max_size=4
-    )
-    return words.map(lambda w: (" ".join(w) + " ") * (length // 2 + 1)).map(
-        lambda text: ("A " + text)[:length]
-    )
 
 
 def compile_schema(
