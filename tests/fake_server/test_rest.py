@@ -335,6 +335,8 @@ async def test_dry_run_validates_and_prices_without_running(server: Harness) -> 
         (b'"ping"', 400, "invalidRequestBody"),
         (b"\xff\xfe\x00", 400, "invalidJson"),
         (b"[1, 2]", 400, "invalidTask"),
+        (b'[{"taskType": "ping", "ping": NaN}]', 400, "invalidJson"),
+        (b"[" * 100_000 + b"]" * 100_000, 400, "invalidJson"),
     ],
 )
 async def test_bad_bodies_get_runware_errors(

@@ -127,6 +127,7 @@ def test_ping_pong(server: Harness) -> None:
         ('{"taskType": "ping"}', "invalidRequestBody"),
         ("[]", "invalidRequestBody"),
         ("x" * 3000, "maxPayloadSizeExceeded"),
+        ("[" * 1020 + "]" * 1020, "invalidJson"),
     ],
 )
 def test_bad_frames_get_errors_and_the_socket_stays_usable(

@@ -38,7 +38,6 @@ def uvicorn_config(app: Any, *, log_level: str = "warning", **overrides: Any) ->
         "log_level": log_level,
         "lifespan": "on",
         "ws_max_size": max(16 << 20, 4 * frame_limit),
-        "ws_ping_interval": None,
         "timeout_graceful_shutdown": 5,
     }
     settings.update(overrides)

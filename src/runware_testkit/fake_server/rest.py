@@ -13,7 +13,6 @@ open tasks ...), or 400 if they differ. Header ``X-Runware-Dry-Run: 1`` makes it
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -26,11 +25,12 @@ from .dispatch import Context, Dispatcher
 from .wire import (
     BatchError,
     TaskReply,
+    check_tasks,
+    decode_json,
     envelope,
     error_object,
     for_journal,
     http_status,
-    parse_tasks,
 )
 
 if TYPE_CHECKING:
@@ -75,11 +75,20 @@ async def _handle(state: ServerState, dispatcher: Dispatcher, request: Request) 
         )
         return _too_large(state, limits.max_body_bytes)
     body = await _read_limited(request, limits.max_body_bytes)
-    state.journal.record(
-        "request", transport="rest", path=request.url.path, dry_run=dry_run, body=_for_journal(body)
-    )
     if body is None:
+        state.journal.record("request", transport="rest", path=request.url.path, body=None)
         return _too_large(state, limits.max_body_bytes)
+    parsed: Any = None
+    bad_json: BatchError | None = None
+    try:
+        parsed = decode_json(body)
+        shown = for_journal(parsed)
+    except BatchError as exc:
+        bad_json = exc
+        shown = for_journal(body.decode("utf-8", "replace"))
+    state.journal.record(
+        "request", transport="rest", path=request.url.path, dry_run=dry_run, body=shown
+    )
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type and content_type not in _JSON_TYPES and not content_type.endswith("+json"):
         return _error(
@@ -91,8 +100,10 @@ async def _handle(state: ServerState, dispatcher: Dispatcher, request: Request) 
     header_key = bearer_key(request.headers.get("authorization"))
     if header_key is not None and (error := key_error(state.config, header_key)):
         return _respond(state, envelope([], [error]), 401)
+    if bad_json is not None:
+        return _respond(state, envelope([], [bad_json.error]), bad_json.status)
     try:
-        tasks = parse_tasks(body, max_tasks=limits.max_tasks_per_request)
+        tasks = check_tasks(parsed, max_tasks=limits.max_tasks_per_request)
     except BatchError as exc:
         return _respond(state, envelope([], [exc.error]), exc.status)
     key = header_key
@@ -156,15 +167,6 @@ async def _read_limited(request: Request, limit: int) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _for_journal(body: bytes | None) -> Any:
-    if body is None:
-        return None
-    try:
-        return for_journal(json.loads(body))
-    except ValueError:
-        return for_journal(body.decode("utf-8", "replace"))
 
 
 class _DropResponse(Response):

@@ -32,7 +32,15 @@ from .auth import key_error
 from .dispatch import Context, Dispatcher
 from .errors import TaskNotFound
 from .sessions import Session
-from .wire import BatchError, TaskReply, envelope, error_object, for_journal, parse_tasks
+from .wire import (
+    BatchError,
+    TaskReply,
+    check_tasks,
+    decode_json,
+    envelope,
+    error_object,
+    for_journal,
+)
 
 if TYPE_CHECKING:
     from .state import ServerState
@@ -134,9 +142,15 @@ class _Connection:
                 f"The message is {size} bytes; at most {limit} are allowed.",
             )
             return
-        self.state.journal.record("frame_in", transport="websocket", data=_parsed(text))
         try:
-            tasks = parse_tasks(text, max_tasks=self.state.config.limits.max_tasks_per_request)
+            parsed = decode_json(text)
+        except BatchError as exc:
+            self.state.journal.record("frame_in", transport="websocket", data=for_journal(text))
+            await self._send({"errors": [exc.error]})
+            return
+        self.state.journal.record("frame_in", transport="websocket", data=for_journal(parsed))
+        try:
+            tasks = check_tasks(parsed, max_tasks=self.state.config.limits.max_tasks_per_request)
         except BatchError as exc:
             await self._send({"errors": [exc.error]})
             return
@@ -253,10 +267,3 @@ class _Connection:
 
 def _only_pings(tasks: list[Any]) -> bool:
     return all(isinstance(t, dict) and t.get("taskType") == "ping" for t in tasks)
-
-
-def _parsed(text: str) -> Any:
-    try:
-        return for_journal(json.loads(text))
-    except ValueError:
-        return for_journal(text)

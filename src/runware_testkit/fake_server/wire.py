@@ -20,6 +20,8 @@ from typing import Any
 __all__ = [
     "BatchError",
     "TaskReply",
+    "check_tasks",
+    "decode_json",
     "envelope",
     "error_object",
     "for_journal",
@@ -78,12 +80,19 @@ def error_object(
     return error
 
 
-def parse_tasks(text: str | bytes, *, max_tasks: int) -> list[Any]:
-    """Decode a request body into its list of tasks; `BatchError` if it is not one."""
+def decode_json(text: str | bytes) -> Any:
+    """The JSON value of a body; `BatchError` (``invalidJson``) if it is not JSON (NaN and
+    Infinity are not JSON; neither is nesting deeper than the parser's recursion limit)."""
     try:
-        body = json.loads(text)
+        return json.loads(text, parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as exc:
         raise BatchError(400, "invalidJson", f"The request body is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise BatchError(400, "invalidJson", "The request body is nested too deeply.") from exc
+
+
+def check_tasks(body: Any, *, max_tasks: int) -> list[Any]:
+    """`body` as the list of tasks it must be; `BatchError` if it is not one."""
     if not isinstance(body, list):
         raise BatchError(
             400,
@@ -101,6 +110,11 @@ def parse_tasks(text: str | bytes, *, max_tasks: int) -> list[Any]:
             f"The request holds {len(body)} tasks; at most {max_tasks} are allowed per request.",
         )
     return body
+
+
+def parse_tasks(text: str | bytes, *, max_tasks: int) -> list[Any]:
+    """Decode a request body into its list of tasks; `BatchError` if it is not one."""
+    return check_tasks(decode_json(text), max_tasks=max_tasks)
 
 
 def task_head(task: Any) -> dict[str, str]:
@@ -136,15 +150,26 @@ def http_status(replies: Iterable[TaskReply]) -> int:
 def for_journal(value: Any) -> Any:
     """A copy of a JSON value fit for the journal: long strings are cut to
     `JOURNAL_STRING_LIMIT` characters plus a note of their full length."""
+    try:
+        return _trimmed(value)
+    except RecursionError:
+        return "<nested too deeply to record>"
+
+
+def _trimmed(value: Any) -> Any:
     if isinstance(value, str):
         if len(value) <= JOURNAL_STRING_LIMIT:
             return value
         return f"{value[:JOURNAL_STRING_LIMIT]}...({len(value)} characters)"
     if isinstance(value, list):
-        return [for_journal(item) for item in value]
+        return [_trimmed(item) for item in value]
     if isinstance(value, dict):
-        return {key: for_journal(item) for key, item in value.items()}
+        return {key: _trimmed(item) for key, item in value.items()}
     return value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def _json_type(value: object) -> str:
