@@ -168,7 +168,7 @@ class Harness:
         await self.state.drain(10)
         await self.http.aclose()
         if self.live is not None:
-            self.live.stop()
+            self.live.stop(wait=False)  # background jobs are drained above
         if self._test_client is not None:
             self._test_client.close()
         self.state.engine.close()

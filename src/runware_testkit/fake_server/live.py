@@ -88,13 +88,16 @@ class LiveServer:
             time.sleep(0.01)
         return self
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Shut down gracefully (lifespan shutdown drains background jobs)."""
+    def stop(self, timeout: float = 10.0, *, wait: bool = True) -> None:
+        """Shut down gracefully (lifespan shutdown drains background jobs); with
+        ``wait=False`` return at once and let the shutdown finish in the background."""
         self._server.should_exit = True
-        if self._thread is not None:
+        if self._thread is None:
+            self._socket.close()
+        elif wait:
             self._thread.join(timeout)
             self._thread = None
-        self._socket.close()
+            self._socket.close()
 
     def __enter__(self) -> LiveServer:
         return self.start()
