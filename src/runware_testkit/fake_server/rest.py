@@ -5,6 +5,9 @@ the header is present (401), JSON array shape (400), then the leading ``authenti
 when there was no header (401). Each task is then answered by the `Dispatcher`; the answer is
 one envelope, ``{"data": [...]}`` and/or ``{"errors": [...]}``.
 
+A request holding only the authentication task answers ``{"data": []}`` (the key was fine;
+REST has no session to report).
+
 HTTP status: 200 when at least one task produced data (a mixed batch is a partial success);
 otherwise the status the errors share (400 validation, 401 key, 404 unknown task, 429 too many
 open tasks ...), or 400 if they differ. Header ``X-Runware-Dry-Run: 1`` makes it a dry run.
