@@ -1,0 +1,235 @@
+"""The pytest face of runware-testkit (registered through the ``pytest11`` entry point).
+
+Fixtures
+    ``runware_server``: the fake on 127.0.0.1 (HTTP + WebSocket), started once per session
+    (per xdist worker) and reset before each test; any client library works.
+    ``runware_mock``: the fake in-process behind respx (no sockets), for httpx clients aimed
+    at ``https://api.runware.ai/v1``.
+    Both yield a `FakeControl` (URLs, API key, control mirror, assertions).
+
+Marker
+    ``@pytest.mark.runware(progression="polls:2", scenarios=[...], api_keys=[...], seed=7,
+    clock="manual", base_urls=[...], live=True)`` configures either fixture for one test
+    (or a class/module through ``pytestmark``).
+
+Options
+    ``--runware-progression SPEC`` and ``--runware-seed N`` (or the ini keys
+    ``runware_progression`` / ``runware_seed``) set defaults for every test;
+    ``--runware-live`` runs marked tests against the real API when ``RUNWARE_API_KEY`` is set
+    (fake-only calls then skip), and skips them with the reason when it is not.
+
+This module imports only pytest at load time: everything else loads when a fixture is used.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from .testing.live_api import LiveRunware
+    from .testing.mock_fixture import RunwareMock
+    from .testing.options import FakeOptions
+    from .testing.server_fixture import RunwareServer
+
+MARKER = "runware"
+API_KEY_ENV = "RUNWARE_API_KEY"
+_MARKER_HELP = (
+    "runware(progression='immediate', scenarios=(), api_keys=None, seed=None, clock='system', "
+    "base_urls=('https://api.runware.ai/v1',), live=True): configure the runware_server / "
+    "runware_mock fake for this test; see runware_testkit.testing.FakeOptions"
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the ``--runware-*`` options and their ini counterparts."""
+    group = parser.getgroup("runware", "runware-testkit (fake Runware API)")
+    group.addoption(
+        "--runware-progression",
+        dest="runware_progression",
+        default=None,
+        metavar="SPEC",
+        help="default progression of fake tasks: immediate (default), polls:N or time:S",
+    )
+    group.addoption(
+        "--runware-seed",
+        dest="runware_seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="seed the fake's UUIDs and result seeds (default: fresh per test)",
+    )
+    group.addoption(
+        "--runware-live",
+        dest="runware_live",
+        action="store_true",
+        default=False,
+        help=f"run tests marked @pytest.mark.runware against the real Runware API "
+        f"(needs {API_KEY_ENV}; calls that need the fake skip)",
+    )
+    parser.addini("runware_progression", "default progression of fake tasks", default="")
+    parser.addini("runware_seed", "default seed of the fake's UUIDs and result seeds", default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker; refuse a malformed default progression or seed early."""
+    config.addinivalue_line("markers", _MARKER_HELP)
+    progression = _default_progression(config)
+    if progression is not None:
+        from .fake_server.progression import parse_progression
+
+        try:
+            parse_progression(progression)
+        except ValueError as exc:
+            raise pytest.UsageError(f"--runware-progression: {exc}") from None
+    _default_seed(config)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say so in the header when marked tests go to the real API."""
+    if not config.getoption("runware_live"):
+        return []
+    if os.environ.get(API_KEY_ENV, "").strip():
+        return ["runware: --runware-live, marked tests run against https://api.runware.ai/v1"]
+    return [f"runware: --runware-live without {API_KEY_ENV}: marked tests will be skipped"]
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _runware_session_server() -> Iterator[RunwareServer]:
+    """The session's live fake (one per xdist worker), started on first use."""
+    from .testing.server_fixture import RunwareServer
+
+    server = RunwareServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def _runware_session_mock() -> Iterator[RunwareMock]:
+    """The session's in-process fake and its event-loop thread, opened on first use."""
+    from .testing.mock_fixture import RunwareMock
+
+    fake = RunwareMock().open()
+    try:
+        yield fake
+    finally:
+        fake.close()
+
+
+@pytest.fixture
+def runware_server(request: pytest.FixtureRequest) -> Iterator[RunwareServer | LiveRunware]:
+    """A fake Runware API on 127.0.0.1 (``base_url``, ``ws_url``, ``api_key``), reset for
+    this test, with the control mirror (``journal``, ``advance``, ``fail_next`` ...) and the
+    assertions. Configure it with ``@pytest.mark.runware(...)``."""
+    options = _options(request)
+    live = _live_target(request, options)
+    if live is not None:
+        yield live
+        return
+    server: RunwareServer = request.getfixturevalue("_runware_session_server")
+    server.reset(options)
+    try:
+        yield server
+    finally:
+        server.drain()
+
+
+@pytest.fixture
+def runware_mock(request: pytest.FixtureRequest) -> Iterator[RunwareMock | LiveRunware]:
+    """The fake Runware API in-process: httpx requests to ``https://api.runware.ai/v1``
+    (respx) are answered by the fake, no sockets. Same control mirror and assertions as
+    ``runware_server``; configure it with ``@pytest.mark.runware(...)``."""
+    options = _options(request)
+    live = _live_target(request, options)
+    if live is not None:
+        yield live
+        return
+    fake: RunwareMock = request.getfixturevalue("_runware_session_mock")
+    fake.activate(options)
+    try:
+        yield fake
+    finally:
+        fake.deactivate()
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _options(request: pytest.FixtureRequest) -> FakeOptions:
+    """Defaults (options, ini), then the closest ``runware`` marker."""
+    from .testing.options import FakeOptions
+
+    config = request.config
+    defaults: dict[str, Any] = {}
+    progression = _default_progression(config)
+    if progression is not None:
+        defaults["progression"] = progression
+    seed = _default_seed(config)
+    if seed is not None:
+        defaults["seed"] = seed
+    marker = request.node.get_closest_marker(MARKER)
+    if marker is not None and marker.args:
+        pytest.fail(
+            f"@pytest.mark.runware takes keyword arguments only, got {marker.args!r}",
+            pytrace=False,
+        )
+    try:
+        options = FakeOptions(**defaults)
+        if marker is not None:
+            options = options.merged(marker.kwargs, where="@pytest.mark.runware option")
+    except (TypeError, ValueError) as exc:
+        pytest.fail(f"@pytest.mark.runware: {exc}", pytrace=False)
+    return options
+
+
+def _live_target(request: pytest.FixtureRequest, options: FakeOptions) -> LiveRunware | None:
+    """The real API under ``--runware-live`` for a marked test; None to use the fake."""
+    if not request.config.getoption("runware_live"):
+        return None
+    if request.node.get_closest_marker(MARKER) is None or not options.live:
+        return None
+    key = os.environ.get(API_KEY_ENV, "").strip()
+    if not key:
+        pytest.skip(
+            f"--runware-live: {API_KEY_ENV} is not set, so this test cannot run against the "
+            "real Runware API"
+        )
+    if options.scenarios:
+        pytest.skip(
+            "--runware-live: this test queues scenarios (@pytest.mark.runware(scenarios=...)), "
+            "which only the fake can play; it runs only against the fake"
+        )
+    from .testing.live_api import LiveRunware
+
+    return LiveRunware(key)
+
+
+def _default_progression(config: pytest.Config) -> str | None:
+    value = config.getoption("runware_progression") or config.getini("runware_progression")
+    text = str(value or "").strip()
+    return text or None
+
+
+def _default_seed(config: pytest.Config) -> int | None:
+    value = config.getoption("runware_seed")
+    if value is not None:
+        return int(value)
+    raw = str(config.getini("runware_seed") or "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise pytest.UsageError(f"ini runware_seed must be an integer, got {raw!r}") from None
+
+
+__all__ = ["API_KEY_ENV", "MARKER", "runware_mock", "runware_server"]
