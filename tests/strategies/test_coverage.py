@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given, settings
 from jsonschema import Draft202012Validator
 
 from runware_testkit.contract import load_contract
@@ -25,7 +25,7 @@ def _draw_examples(air: str) -> list[dict[str, Any]]:
         derandomize=True,
         database=None,
         phases=[Phase.generate],
-        suppress_health_check=[HealthCheck.too_slow],
+        deadline=None,
     )
     @given(requests(air) | requests(air, form="maximal"))
     def collect(task: dict[str, Any]) -> None:

@@ -20,13 +20,13 @@ def _check_poll(frame):
 TASKS = requests()
 
 
-@settings(max_examples=100, database=None)
+@settings(max_examples=100, database=None, deadline=None)
 @given(poll_frames())
 def test_poll_frames_validate(frame):
     _check_poll(frame)
 
 
-@settings(max_examples=50, database=None)
+@settings(max_examples=50, database=None, deadline=None)
 @given(poll_frames("processing"))
 def test_processing_frames_hold_one_item_with_progress_below_100(frame):
     _check_poll(frame)
@@ -35,7 +35,7 @@ def test_processing_frames_hold_one_item_with_progress_below_100(frame):
     assert 0 <= item.get("progress", 0) <= 99
 
 
-@settings(max_examples=50, database=None)
+@settings(max_examples=50, database=None, deadline=None)
 @given(st.data())
 def test_success_frames_carry_every_result_once(data):
     task = data.draw(TASKS)
@@ -49,7 +49,7 @@ def test_success_frames_carry_every_result_once(data):
         assert not schema_errors(result_schema(task["model"]), item)
 
 
-@settings(max_examples=50, database=None)
+@settings(max_examples=50, database=None, deadline=None)
 @given(poll_frames("error"))
 def test_error_frames_carry_code_and_message(frame):
     _check_poll(frame)
@@ -62,7 +62,7 @@ def test_unknown_status_is_refused():
         poll_frames("done")  # type: ignore[arg-type]
 
 
-@settings(max_examples=50, database=None)
+@settings(max_examples=50, database=None, deadline=None)
 @given(auth_frames())
 def test_auth_frames_validate(exchange):
     (request,) = exchange.request
@@ -78,12 +78,14 @@ def test_auth_frames_validate(exchange):
         assert error["code"] == "invalidApiKey" and error["taskType"] == "authentication"
 
 
+@settings(database=None, deadline=None)
 @given(auth_frames(True, api_key="k" * 32))
 def test_auth_frames_pin_the_key_and_outcome(exchange):
     assert exchange.request[0]["apiKey"] == "k" * 32
     assert "data" in exchange.reply
 
 
+@settings(database=None, deadline=None)
 @given(ping_frames())
 def test_ping_frames_validate(exchange):
     assert not schema_errors(platform("ping-request"), exchange.request[0])

@@ -28,14 +28,14 @@ def _assert_exact(example: InvalidExample) -> None:
     )
 
 
-@settings(max_examples=200, database=None)
+@settings(max_examples=200, database=None, deadline=None)
 @given(invalid_requests())
 def test_one_violation_is_reported_exactly(example):
     assert len(example.violations) == 1
     _assert_exact(example)
 
 
-@settings(max_examples=150, database=None)
+@settings(max_examples=150, database=None, deadline=None)
 @given(st.one_of([invalid_requests(count=n) for n in (2, 3, 4)]))
 def test_several_violations_do_not_interfere(example):
     _assert_exact(example)
@@ -50,7 +50,7 @@ def test_several_violations_do_not_interfere(example):
                 assert not (a + ".").startswith(b + "."), (a, b)
 
 
-@settings(max_examples=100, database=None)
+@settings(max_examples=100, database=None, deadline=None)
 @given(invalid_requests(count=2))
 def test_invalid_tasks_fail_the_plain_schema_too(example):
     if all(v.kind == "conflict" for v in example.violations):
@@ -67,7 +67,7 @@ def test_each_kind_alone(air, kind):
     except ValueError:
         pytest.skip(f"{air} has no site for {str(kind)!r}")
 
-    @settings(max_examples=15, database=None)
+    @settings(max_examples=15, database=None, deadline=None)
     @given(strategy)
     def check(example):
         assert [v.kind for v in example.violations] == [kind]
@@ -89,7 +89,7 @@ def test_every_kind_applies_to_some_model():
         assert usable, kind
 
 
-@settings(max_examples=30, database=None)
+@settings(max_examples=30, database=None, deadline=None)
 @given(invalid_requests("runway:2@1", kinds=["too long", "bad format", "broken pair"], count=3))
 def test_aliases_and_exact_count(example):
     assert {v.kind for v in example.violations} <= {"bad length", "format", "broken pair"}

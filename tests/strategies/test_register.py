@@ -27,7 +27,7 @@ def test_registers_what_a_module_defines_and_skips_the_rest(monkeypatch):
     monkeypatch.setitem(sys.modules, "fake_wire_models", module)
     assert register_type_strategies("fake_wire_models") == ["PollItem"]
 
-    @settings(max_examples=20, database=None)
+    @settings(max_examples=20, database=None, deadline=None)
     @given(st.from_type(PollItem))
     def check(item):
         assert item.status in {"processing", "success", "error"}
@@ -55,7 +55,7 @@ def test_registered_models_build_from_drawn_data(name):
 
     model = getattr(models, name)
 
-    @settings(max_examples=15, database=None)
+    @settings(max_examples=15, database=None, deadline=None)
     @given(st.from_type(model))
     def check(instance):
         assert isinstance(instance, model)

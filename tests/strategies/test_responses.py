@@ -27,7 +27,7 @@ TASKS = requests()
 
 @pytest.mark.parametrize("air", MODELS)
 def test_result_items_validate(air):
-    @settings(max_examples=50, database=None)
+    @settings(max_examples=50, database=None, deadline=None)
     @given(result_items(air))
     def check(item):
         assert not schema_errors(result_schema(air), item)
@@ -37,7 +37,7 @@ def test_result_items_validate(air):
     check()
 
 
-@settings(max_examples=100, database=None)
+@settings(max_examples=100, database=None, deadline=None)
 @given(st.data())
 def test_result_items_answer_their_task(data):
     task = data.draw(TASKS)
@@ -52,7 +52,7 @@ def test_result_items_answer_their_task(data):
     assert item["videoURL"].endswith(f"{item['videoUUID']}.{fmt}")
 
 
-@settings(max_examples=50, database=None)
+@settings(max_examples=50, database=None, deadline=None)
 @given(st.data())
 def test_result_lists_have_number_results_distinct_videos(data):
     task = data.draw(TASKS)
@@ -61,21 +61,21 @@ def test_result_lists_have_number_results_distinct_videos(data):
     assert len({i["videoUUID"] for i in items}) == len(items)
 
 
-@settings(max_examples=50, database=None)
+@settings(max_examples=50, database=None, deadline=None)
 @given(webhook_payloads())
 def test_webhook_payloads_validate(body):
     assert not schema_errors(platform("webhook-payload"), body)
     assert not schema_errors(platform("envelope"), body)
 
 
-@settings(max_examples=100, database=None)
+@settings(max_examples=100, database=None, deadline=None)
 @given(st.one_of(error_envelopes(), TASKS.flatmap(lambda t: error_envelopes(task=t))))
 def test_error_envelopes_validate(body):
     assert not schema_errors(platform("envelope"), body)
     assert "data" not in body
 
 
-@settings(max_examples=50, database=None)
+@settings(max_examples=50, database=None, deadline=None)
 @given(st.one_of(acknowledgements(), TASKS.flatmap(lambda t: acknowledgements(task=t))))
 def test_acknowledgements_validate(body):
     assert not schema_errors(platform("envelope"), body)

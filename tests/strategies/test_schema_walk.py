@@ -71,7 +71,7 @@ def _valid(schema, value) -> bool:
     return Draft202012Validator(schema).is_valid(value)
 
 
-@settings(max_examples=100, database=None)
+@settings(max_examples=100, database=None, deadline=None)
 @given(compile_schema(PAIR_SCHEMA))
 def test_pairs_are_drawn_as_presets(value):
     assert _valid(PAIR_SCHEMA, value)
@@ -79,7 +79,7 @@ def test_pairs_are_drawn_as_presets(value):
         assert (value["width"], value["height"]) in {(16, 9), (9, 16)}
 
 
-@settings(max_examples=100, database=None)
+@settings(max_examples=100, database=None, deadline=None)
 @given(compile_schema(ITEM_SCHEMA))
 def test_exclusive_fields_never_together_and_steps_are_exact(value):
     assert _valid(ITEM_SCHEMA, value)
@@ -90,22 +90,25 @@ def test_exclusive_fields_never_together_and_steps_are_exact(value):
         assert repr(value["timestamp"]) == repr(round(value["timestamp"], 2))
 
 
-@settings(max_examples=30, database=None)
+@settings(max_examples=30, database=None, deadline=None)
 @given(compile_schema(ITEM_SCHEMA, form="maximal"))
 def test_maximal_form_takes_one_of_the_exclusive_fields(value):
     assert len({"frame", "timestamp"} & set(value)) == 1
 
 
+@settings(database=None, deadline=None)
 @given(compile_schema(PAIR_SCHEMA, form="minimal"))
 def test_minimal_form_has_only_required_fields(value):
     assert set(value) == {"name"}
 
 
+@settings(database=None, deadline=None)
 @given(compile_schema(PAIR_SCHEMA, pinned={"width": 9}))
 def test_pinning_one_member_keeps_the_pair_consistent(value):
     assert (value["width"], value["height"]) == (9, 16)
 
 
+@settings(database=None, deadline=None)
 @given(
     compile_schema(
         PAIR_SCHEMA,

@@ -22,14 +22,14 @@ def _assert_valid(task: dict[str, Any]) -> None:
     assert not schema_errors(request_schema(task["model"]), task)
 
 
-@settings(max_examples=200, database=None)
+@settings(max_examples=200, database=None, deadline=None)
 @given(requests())
 def test_every_request_is_valid(task):
     _assert_valid(task)
 
 
 @pytest.mark.parametrize("air", MODELS)
-@settings(max_examples=60, database=None)
+@settings(max_examples=60, database=None, deadline=None)
 @given(data=st.data())
 def test_every_request_of_each_model_is_valid_in_every_form(air, data):
     form = data.draw(st.sampled_from(["any", "minimal", "maximal"]))
@@ -38,7 +38,7 @@ def test_every_request_of_each_model_is_valid_in_every_form(air, data):
     _assert_valid(task)
 
 
-@settings(max_examples=50, database=None)
+@settings(max_examples=50, database=None, deadline=None)
 @given(requests(ALEPH, numberResults=4, pinned={"inputs.video": "https://example.com/a.mp4"}))
 def test_keyword_and_dotted_pins_are_honoured(task):
     assert task["numberResults"] == 4
@@ -46,7 +46,7 @@ def test_keyword_and_dotted_pins_are_honoured(task):
     _assert_valid(task)
 
 
-@settings(max_examples=50, database=None)
+@settings(max_examples=50, database=None, deadline=None)
 @given(requests(seed=st.integers(0, 9), outputFormat="WEBM", webhookURL=ABSENT))
 def test_strategy_and_absent_pins(task):
     assert task["model"] == ALEPH  # only runway:2@1 has a seed
@@ -55,13 +55,13 @@ def test_strategy_and_absent_pins(task):
     assert "webhookURL" not in task
 
 
-@settings(max_examples=30, database=None)
+@settings(max_examples=30, database=None, deadline=None)
 @given(requests(width=720))
 def test_pinning_width_keeps_a_preset(task):
     assert (task["width"], task["height"]) == (720, 1280)
 
 
-@settings(max_examples=40, database=None)
+@settings(max_examples=40, database=None, deadline=None)
 @given(requests(ALEPH2, form="maximal", **{"inputs.frameImages.timestamp": 1.5}))
 def test_pinning_an_item_field_applies_to_object_items(task):
     for item in task["inputs"]["frameImages"]:
@@ -77,7 +77,7 @@ def _only_required(schema: dict[str, Any], value: Any) -> None:
             _only_required(schema["properties"][name], child)
 
 
-@settings(max_examples=60, database=None)
+@settings(max_examples=60, database=None, deadline=None)
 @given(requests(form="minimal"))
 def test_minimal_form_holds_only_required_fields(task):
     _only_required(request_schema(task["model"]), task)
@@ -99,19 +99,19 @@ def _all_present(schema: dict[str, Any], value: Any, path: str = "") -> None:
                     _all_present(choice, item, path + ".*")
 
 
-@settings(max_examples=60, database=None)
+@settings(max_examples=60, database=None, deadline=None)
 @given(requests(form="maximal"))
 def test_maximal_form_holds_every_optional_field(task):
     _all_present(request_schema(task["model"]), task)
 
 
-@settings(max_examples=50, database=None)
+@settings(max_examples=50, database=None, deadline=None)
 @given(requests())
 def test_task_uuid_is_a_uuid4(task):
     assert task["taskUUID"][14] == "4"
 
 
-@settings(max_examples=30, database=None)
+@settings(max_examples=30, database=None, deadline=None)
 @given(request_batches(max_size=4))
 def test_batches_have_distinct_task_uuids(body):
     uuids = [task["taskUUID"] for task in body]

@@ -11,8 +11,11 @@ from hypothesis import strategies as st
 
 MediaKind = Literal["image", "video"]
 
-#: Hosts used for every generated URL: loopback and reserved example domains only.
+#: Hosts of generated webhook/upload URLs: loopback and reserved example domains only.
 HOSTS = ("127.0.0.1", "localhost", "example.com", "example.org", "media.example.net")
+#: Hosts of generated media input URLs: example domains only. A loopback URL would be fetched
+#: by the fake server (its download allowlist), an example host is accepted unprobed.
+MEDIA_HOSTS = ("example.com", "example.org", "media.example.net")
 IMAGE_EXTENSIONS = ("png", "jpg", "webp")
 VIDEO_EXTENSIONS = ("mp4", "webm", "mov")
 
@@ -38,7 +41,10 @@ def _segments(min_size: int = 1, max_size: int = 3) -> st.SearchStrategy[list[st
 
 
 def urls(
-    *, schemes: tuple[str, ...] = ("https", "http"), extensions: tuple[str, ...] = ()
+    *,
+    schemes: tuple[str, ...] = ("https", "http"),
+    extensions: tuple[str, ...] = (),
+    hosts: tuple[str, ...] = HOSTS,
 ) -> st.SearchStrategy[str]:
     """``http(s)`` URLs on loopback or example hosts, optionally with a query token.
 
@@ -48,7 +54,7 @@ def urls(
     @st.composite
     def build(draw: st.DrawFn) -> str:
         scheme = draw(st.sampled_from(schemes))
-        host = draw(st.sampled_from(HOSTS))
+        host = draw(st.sampled_from(hosts))
         port = draw(st.none() | st.integers(1024, 65535))
         parts = draw(_segments(0 if extensions else 1, 3))
         if extensions:
@@ -64,7 +70,8 @@ def urls(
 
 def media_urls(kind: MediaKind = "image") -> st.SearchStrategy[str]:
     """URLs of an image or video file on a loopback or example host."""
-    return urls(extensions=VIDEO_EXTENSIONS if kind == "video" else IMAGE_EXTENSIONS)
+    extensions = VIDEO_EXTENSIONS if kind == "video" else IMAGE_EXTENSIONS
+    return urls(extensions=extensions, hosts=MEDIA_HOSTS)
 
 
 def _png(width: int, height: int, pixels: bytes) -> bytes:

@@ -85,7 +85,7 @@ def _output_field(fields: list[str], output_type: str) -> str | None:
 def _media_value(field: str, video_uuid: str, fmt: str) -> st.SearchStrategy[str]:
     extension = fmt.lower()
     if field.endswith("URL"):
-        host = st.sampled_from(primitives.HOSTS)
+        host = st.sampled_from(primitives.MEDIA_HOSTS)
         return host.map(lambda h: f"https://{h}/video/{video_uuid}.{extension}")
     payload = st.binary(min_size=3, max_size=48).map(lambda b: base64.b64encode(b).decode("ascii"))
     if field.endswith("DataURI"):
