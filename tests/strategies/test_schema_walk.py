@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
@@ -155,3 +157,18 @@ def test_media_kind_follows_the_parameter_name():
 def test_unknown_form_is_refused():
     with pytest.raises(ValueError, match="form must be one of"):
         compile_schema({"type": "string"}, form="huge")  # type: ignore[arg-type]
+
+
+def test_a_parameter_added_to_a_page_is_generated_without_code_changes():
+    from runware_testkit.contract import load_contract
+
+    schema = copy.deepcopy(load_contract().model("runway:2@1").request)
+    schema["properties"]["inputs"]["properties"]["motionBucket"] = {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 3,
+    }
+    strategy = compile_schema(schema)
+    found = find(strategy, lambda task: "motionBucket" in task["inputs"])
+    assert found["inputs"]["motionBucket"] in {1, 2, 3}
+    assert Draft202012Validator(schema).is_valid(found)
