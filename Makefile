@@ -31,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
 
 bench: $(STAMP)
-	$(BIN)/python bench/validate.py
+	@set -e; for f in validate strategies server plugin; do if [ -f bench/$$f.py ]; then echo "== bench/$$f.py"; $(BIN)/python bench/$$f.py; fi; done
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
