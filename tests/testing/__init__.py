@@ -1,0 +1,1 @@
+"""Tests of runware_testkit.testing and the pytest plugin."""
