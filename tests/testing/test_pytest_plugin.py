@@ -15,9 +15,10 @@ import httpx  # noqa: F401  (kept loaded across in-process runs)
 import hypothesis  # noqa: F401
 import pytest
 import respx  # noqa: F401
+import websockets.sync.client  # noqa: F401
 
-import runware_testkit.testing.mock_fixture
-import runware_testkit.testing.server_fixture  # noqa: F401
+import runware_testkit.testing.mock_fixture  # noqa: F401
+from runware_testkit.testing.server_fixture import server
 
 COMMON = """
 import uuid
@@ -64,6 +65,15 @@ async def asubmit(fake, http, task):
 async def apoll(fake, http, task):
     return await http.post(fake.base_url, json=poll_task(task), headers=auth(fake))
 """
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _server_modules_loaded() -> None:
+    """Start and stop one live fake before any inner run: uvicorn imports its protocol
+    modules (and websockets') only when a server starts, and pytester drops every module first
+    imported during an in-process run, which would leave this process with two copies."""
+    with server():
+        pass
 
 
 def write(pytester: pytest.Pytester, body: str, name: str = "test_downstream") -> None:

@@ -72,7 +72,8 @@ class _RespxOnlyTransport(httpx.AsyncBaseTransport):
         return await self._inner.handle_async_request(request)
 
     async def aclose(self) -> None:
-        await self._inner.aclose()
+        """Nothing to close: respx answers every request, no connection is ever opened (the
+        transport is shared by every delivery of the fake)."""
 
 
 class RunwareMock(FakeControl):
@@ -191,12 +192,13 @@ class RunwareMock(FakeControl):
 
     def _install_delivery(self) -> None:
         state = self.state
+        outgoing = getattr(self, "_outgoing", None)
+        if outgoing is None:
+            outgoing = self._outgoing = _RespxOnlyTransport(self)
         mounts = {f"all://{IN_PROCESS_HOST}": httpx.ASGITransport(app=self.app)}
 
         def client() -> httpx.AsyncClient:
-            return httpx.AsyncClient(
-                transport=_RespxOnlyTransport(self), mounts=mounts, trust_env=False
-            )
+            return httpx.AsyncClient(transport=outgoing, mounts=mounts, trust_env=False)
 
         state.delivery = _AnyHostDelivery(
             state.journal, state.allowlist.entries, client, sleep=_no_wait
