@@ -1,8 +1,10 @@
-"""End to end: the official SDKs run videoInference against a live fake server on 127.0.0.1.
+"""End to end: the official SDKs run videoInference against the ``runware_server`` fixture.
 
 ``runware`` 0.5.24 (WebSocket) and ``runware-sdk`` 1.8.0 (REST and WebSocket) each run in their
-own venv through the drivers in ``drivers/``; the fake uses immediate progression, so a task is
-done at its first poll.
+own venv through the drivers in ``drivers/``, pointed at the fixture's ``ws_url`` and
+``base_url``. The fake is reset before every test, with immediate progression (a task is done
+at its first poll) and seed 99; ``live=False`` keeps these tests on the fake under
+``--runware-live``, since they rely on its magic prompt tokens.
 """
 
 from __future__ import annotations
@@ -11,21 +13,21 @@ import base64
 import json
 import subprocess
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from runware_testkit.fake_server.app import create_app
-from runware_testkit.fake_server.config import DEV_API_KEY, ServerConfig
-from runware_testkit.fake_server.live import LiveServer
 from runware_testkit.fake_server.probe import probe_video
 from runware_testkit.fake_server.video import render_video
+from runware_testkit.testing import RunwareServer
 
 from .envs import SdkEnvError, driver_path, sdk_python
 
-pytestmark = pytest.mark.sdk
+pytestmark = [
+    pytest.mark.sdk,
+    pytest.mark.runware(progression="immediate", seed=99, live=False),
+]
 
 ALEPH = "runway:2@1"
 ALEPH2 = "runway:aleph@2.0"
@@ -33,28 +35,32 @@ CLIENTS = ("legacy-ws", "sdk-rest", "sdk-ws")
 DRIVER_TIMEOUT = 60.0
 
 
-@pytest.fixture(scope="module")
-def live() -> Iterator[LiveServer]:
-    """A live fake server (immediate progression) for every SDK test of this module."""
-    config = ServerConfig(progression="immediate", seed=99)
-    with LiveServer(create_app(config)) as server:
-        yield server
+@pytest.fixture
+def fake(runware_server: RunwareServer) -> RunwareServer:
+    """The fake the SDKs talk to (the plugin's live server, reset for this test)."""
+    return runware_server
 
 
 @pytest.fixture(scope="module")
-def source_video(live: LiveServer) -> str:
-    """The mediaUUID of a 3 s clip uploaded with mediaStorage (a valid Aleph 2.0 source)."""
-    clip = render_video("MP4", 320, 176, duration=3.0, quality=30)
+def source_clip() -> bytes:
+    """A 3 s MP4 clip (a valid Aleph 2.0 source), encoded once for the module."""
+    return render_video("MP4", 320, 176, duration=3.0, quality=30)
+
+
+@pytest.fixture
+def source_video(fake: RunwareServer, source_clip: bytes) -> str:
+    """The mediaUUID of the clip, uploaded with mediaStorage (the fake forgets media between
+    tests, so every test uploads it)."""
     task = {
         "taskType": "mediaStorage",
         "taskUUID": str(uuid.uuid4()),
         "operation": "upload",
-        "media": "data:video/mp4;base64," + base64.b64encode(clip).decode(),
+        "media": "data:video/mp4;base64," + base64.b64encode(source_clip).decode(),
     }
     response = httpx.post(
-        live.rest_url,
+        fake.base_url,
         json=[task],
-        headers={"Authorization": f"Bearer {DEV_API_KEY}"},
+        headers={"Authorization": f"Bearer {fake.api_key}"},
         trust_env=False,
     )
     response.raise_for_status()
@@ -62,7 +68,7 @@ def source_video(live: LiveServer) -> str:
 
 
 def run_client(
-    client: str, live: LiveServer, *extra: str, key: str = DEV_API_KEY
+    client: str, fake: RunwareServer, *extra: str, key: str | None = None
 ) -> dict[str, Any]:
     """Run one SDK driver; its JSON outcome line."""
     try:
@@ -71,7 +77,7 @@ def run_client(
             args = [
                 str(driver_path("legacy_ws")),
                 "--url",
-                live.ws_url,
+                fake.ws_url,
                 "--poll-delay-ms",
                 "20",
                 "--response-timeout-ms",
@@ -85,15 +91,15 @@ def run_client(
                 "--transport",
                 transport,
                 "--url",
-                live.ws_url,
+                fake.ws_url,
                 "--http-url",
-                live.rest_url,
+                fake.base_url,
                 "--max-poll-delay",
                 "0.05",
             ]
     except SdkEnvError as exc:
         pytest.skip(f"SDK venv unavailable: {exc}")
-    command = [str(python), *args, "--api-key", key, "--timeout", "20", *extra]
+    command = [str(python), *args, "--api-key", key or fake.api_key, "--timeout", "20", *extra]
     proc = subprocess.run(
         command, capture_output=True, text=True, timeout=DRIVER_TIMEOUT, check=False
     )
@@ -111,12 +117,12 @@ def raw_code(outcome: dict[str, Any]) -> str | None:
 @pytest.mark.parametrize("client", CLIENTS)
 @pytest.mark.parametrize("model", [ALEPH, ALEPH2])
 def test_video_inference_succeeds(
-    client: str, model: str, live: LiveServer, source_video: str
+    client: str, model: str, fake: RunwareServer, source_video: str
 ) -> None:
     seed = ["--seed", "7"] if model == ALEPH else []  # Aleph 2.0 takes no seed
     outcome = run_client(
         client,
-        live,
+        fake,
         "--model",
         model,
         "--prompt",
@@ -136,22 +142,31 @@ def test_video_inference_succeeds(
     if model == ALEPH:
         assert seeds == [7, 8]
     for result in results:
-        assert result["videoURL"].startswith(f"{live.base_url}/media/")
+        assert result["videoURL"].startswith(f"{fake.origin}/media/")
     video = httpx.get(results[0]["videoURL"], trust_env=False)
     facts = probe_video(video.content)
     expected = (320, 176) if model == ALEPH2 else (1280, 720)
     assert (facts.width, facts.height) == expected
+    fake.assert_task_submitted(
+        model=model,
+        taskType="videoInference",
+        positivePrompt="a lighthouse at dusk",
+        numberResults=2,
+        inputs={"video": source_video},
+    )
+    fake.assert_all_tasks_valid()
+    fake.assert_no_unfinished_tasks()
 
 
 @pytest.mark.parametrize("client", CLIENTS)
 @pytest.mark.parametrize("phase", ["submit", "processing"])
 def test_injected_error_surfaces_as_the_sdk_error(
-    client: str, phase: str, live: LiveServer
+    client: str, phase: str, fake: RunwareServer
 ) -> None:
     prompt = f"a lighthouse [[testkit:error=insufficientCredits@{phase}]]"
     outcome = run_client(
         client,
-        live,
+        fake,
         "--model",
         ALEPH,
         "--prompt",
@@ -169,10 +184,10 @@ def test_injected_error_surfaces_as_the_sdk_error(
 
 
 @pytest.mark.parametrize("client", CLIENTS)
-def test_validation_error_surfaces_with_its_parameter(client: str, live: LiveServer) -> None:
+def test_validation_error_surfaces_with_its_parameter(client: str, fake: RunwareServer) -> None:
     outcome = run_client(
         client,
-        live,
+        fake,
         "--model",
         ALEPH,
         "--prompt",
@@ -189,10 +204,10 @@ def test_validation_error_surfaces_with_its_parameter(client: str, live: LiveSer
 
 
 @pytest.mark.parametrize("client", CLIENTS)
-def test_bad_api_key_is_an_authentication_failure(client: str, live: LiveServer) -> None:
+def test_bad_api_key_is_an_authentication_failure(client: str, fake: RunwareServer) -> None:
     outcome = run_client(
         client,
-        live,
+        fake,
         "--model",
         ALEPH,
         "--prompt",
