@@ -65,6 +65,7 @@ class _RespxOnlyTransport(httpx.AsyncBaseTransport):
         self._inner = httpx.AsyncHTTPTransport(trust_env=False)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send through respx's patched transport, or refuse when the fake is not routing."""
         if not self._fake.router.active:
             raise httpx.ConnectError(
                 "runware_mock is not active, so the fake makes no outgoing call", request=request
