@@ -24,44 +24,20 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
-import json
 import os
 import sys
-import time
-import urllib.parse
 from typing import Any
 
+from driver_common import add_task_arguments, bypass_proxy, print_outcome, within_deadline
+
 REQUIRED_RESULT_KEYS = ("videoUUID", "videoURL", "seed")
-
-
-def bypass_proxy(*urls: str | None) -> None:
-    """Add the target hosts to ``no_proxy``: websockets honours proxy variables by default."""
-    hosts = {urllib.parse.urlsplit(u).hostname for u in urls if u} - {None}
-    for var in ("no_proxy", "NO_PROXY"):
-        current = [h.strip() for h in os.environ.get(var, "").split(",") if h.strip()]
-        os.environ[var] = ",".join(current + sorted(h for h in hosts if h not in current))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--url", required=True, help="WebSocket URL, e.g. ws://127.0.0.1:PORT/v1")
-    p.add_argument("--api-key", required=True)
-    p.add_argument("--model", required=True)
-    p.add_argument("--prompt", default=None)
-    p.add_argument("--video", default=None, help="inputs.video (URL or UUID)")
-    p.add_argument("--width", type=int, default=None)
-    p.add_argument("--height", type=int, default=None)
-    p.add_argument("--number-results", type=int, default=None)
-    p.add_argument(
-        "--frame-image", action="append", default=None, help="inputs.frameImages item; repeatable"
-    )
-    p.add_argument(
-        "--reference-image", action="append", default=None, help="inputs.referenceImages item"
-    )
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--include-cost", action="store_true")
-    p.add_argument("--task-uuid", default=None, help="fixed taskUUID (default: random)")
+    add_task_arguments(p)
     p.add_argument("--timeout", type=float, default=60.0, help="overall deadline in seconds")
     p.add_argument("--poll-delay-ms", type=int, default=50)
     p.add_argument("--response-timeout-ms", type=int, default=1000)
@@ -157,37 +133,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             await asyncio.wait_for(client.disconnect(), timeout=3)
 
 
-async def run_with_deadline(args: argparse.Namespace) -> dict[str, Any]:
-    """Run with an overall deadline; SDK exceptions become an ``ok: false`` outcome."""
-    try:
-        return await asyncio.wait_for(run(args), timeout=args.timeout)
-    except TimeoutError:
-        return {
-            "ok": False,
-            "error_type": "TimeoutError",
-            "code": None,
-            "message": f"driver deadline of {args.timeout}s exceeded",
-        }
-    except Exception as exc:
-        return error_to_dict(exc)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one JSON line on the real stdout, everything else on stderr."""
     args = parse_args(argv)
     configure_env(args)
     bypass_proxy(args.url)
-    real_stdout = sys.stdout
-    sys.stdout = sys.stderr
-    started = time.monotonic()
-    try:
-        outcome = asyncio.run(run_with_deadline(args))
-    finally:
-        sys.stdout = real_stdout
-    outcome["elapsed"] = round(time.monotonic() - started, 3)
-    real_stdout.write(json.dumps(outcome, default=str) + "\n")
-    real_stdout.flush()
-    return 0
+    return print_outcome(lambda: within_deadline(run(args), args.timeout, error_to_dict))
 
 
 if __name__ == "__main__":

@@ -28,19 +28,10 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import sys
-import time
-import urllib.parse
 from typing import Any
 
-
-def bypass_proxy(*urls: str | None) -> None:
-    """Add the target hosts to ``no_proxy``: websockets honours proxy variables by default."""
-    hosts = {urllib.parse.urlsplit(u).hostname for u in urls if u} - {None}
-    for var in ("no_proxy", "NO_PROXY"):
-        current = [h.strip() for h in os.environ.get(var, "").split(",") if h.strip()]
-        os.environ[var] = ",".join(current + sorted(h for h in hosts if h not in current))
+from driver_common import add_task_arguments, bypass_proxy, print_outcome, within_deadline
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -49,22 +40,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--transport", choices=("rest", "websocket"), default="websocket")
     p.add_argument("--url", default=None, help="WebSocket URL, e.g. ws://127.0.0.1:PORT/v1")
     p.add_argument("--http-url", default=None, help="REST URL, e.g. http://127.0.0.1:PORT/v1")
-    p.add_argument("--api-key", required=True)
-    p.add_argument("--model", required=True)
-    p.add_argument("--prompt", default=None)
-    p.add_argument("--video", default=None, help="inputs.video (URL or UUID)")
-    p.add_argument("--width", type=int, default=None)
-    p.add_argument("--height", type=int, default=None)
-    p.add_argument("--number-results", type=int, default=None)
-    p.add_argument(
-        "--frame-image", action="append", default=None, help="inputs.frameImages item; repeatable"
-    )
-    p.add_argument(
-        "--reference-image", action="append", default=None, help="inputs.referenceImages item"
-    )
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--include-cost", action="store_true")
-    p.add_argument("--task-uuid", default=None, help="fixed taskUUID (default: random)")
+    add_task_arguments(p)
     p.add_argument(
         "--extra-json", default=None, help="JSON object merged into the task (overrides fields)"
     )
@@ -195,37 +171,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             await asyncio.wait_for(client.close(), timeout=3)
 
 
-async def run_with_deadline(args: argparse.Namespace) -> dict[str, Any]:
-    """Run with an overall deadline; SDK exceptions become an ``ok: false`` outcome."""
-    try:
-        return await asyncio.wait_for(run(args), timeout=args.timeout + 5)
-    except TimeoutError:
-        return {
-            "ok": False,
-            "error_type": "TimeoutError",
-            "code": None,
-            "message": f"driver deadline of {args.timeout + 5}s exceeded",
-        }
-    except Exception as exc:
-        return error_to_dict(exc)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one JSON line on the real stdout, everything else on stderr."""
     args = parse_args(argv)
     bypass_proxy(args.url, args.http_url)
     install_observers(args.max_poll_delay)
-    real_stdout = sys.stdout
-    sys.stdout = sys.stderr
-    started = time.monotonic()
-    try:
-        outcome = asyncio.run(run_with_deadline(args))
-    finally:
-        sys.stdout = real_stdout
-    outcome["elapsed"] = round(time.monotonic() - started, 3)
-    real_stdout.write(json.dumps(outcome, default=str) + "\n")
-    real_stdout.flush()
-    return 0
+    return print_outcome(lambda: within_deadline(run(args), args.timeout + 5, error_to_dict))
 
 
 if __name__ == "__main__":
