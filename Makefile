@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test serve schemas lint bench clean install
+.PHONY: test serve schemas lint bench soak clean install
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 2; }
@@ -30,8 +30,17 @@ schemas: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
 
-bench: $(STAMP)
-	@set -e; for f in validate strategies server plugin; do if [ -f bench/$$f.py ]; then echo "== bench/$$f.py"; $(BIN)/python bench/$$f.py; fi; done
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/run_all.py
+
+soak: $(STAMP)
+	$(BIN)/python -m pytest tests/reliability -q --soak -m soak
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
