@@ -2,7 +2,7 @@
 error objects, and the envelope (``{"data": [...]}`` / ``{"errors": [...]}``) with its HTTP
 status.
 
-Body rules (both transports): the body must be JSON (``invalidJson``), a non-empty array
+Body rules (both transports): the body must be UTF-8 JSON (``invalidJson``), a non-empty array
 (``invalidRequestBody``) of at most ``limits.max_tasks_per_request`` tasks
 (``maxTasksPerRequestExceeded``); an element that is not an object is an ``invalidTask`` error
 for that element only. A REST body over ``limits.max_body_bytes`` is HTTP 413
@@ -13,6 +13,7 @@ for that element only. A REST body over ``limits.max_body_bytes`` is HTTP 413
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,13 +83,27 @@ def error_object(
 
 def decode_json(text: str | bytes) -> Any:
     """The JSON value of a body; `BatchError` (``invalidJson``) if it is not JSON (NaN and
-    Infinity are not JSON; neither is nesting deeper than the parser's recursion limit)."""
+    Infinity are not JSON; neither is nesting deeper than the parser's recursion limit).
+
+    A body must be UTF-8 (RFC 8259), so bytes in another encoding (UTF-16, a byte-order mark)
+    are refused, and so is a string holding a lone UTF-16 surrogate (``"\\ud800"``): it is no
+    Unicode character, and no answer echoing it could be encoded."""
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        value = json.loads(text, parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as exc:
         raise BatchError(400, "invalidJson", f"The request body is not valid JSON: {exc}") from exc
     except RecursionError as exc:
         raise BatchError(400, "invalidJson", "The request body is nested too deeply.") from exc
+    if _SURROGATE.search(text) and _holds_surrogate(value):
+        raise BatchError(
+            400,
+            "invalidJson",
+            "The request body is not valid JSON: it holds a lone UTF-16 surrogate, which is "
+            "not a Unicode character.",
+        )
+    return value
 
 
 def check_tasks(body: Any, *, max_tasks: int) -> list[Any]:
@@ -166,6 +181,28 @@ def _trimmed(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _trimmed(item) for key, item in value.items()}
     return value
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89a-fA-F]")
+"""A raw surrogate or the escape of one: only then is the parsed value searched."""
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _holds_surrogate(value: Any) -> bool:
+    """True if a string (key or value) anywhere in `value` holds a surrogate code point
+    (the parser joins valid pairs, so any left is lone). Iterative: depth is no concern."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _LONE_SURROGATE.search(item):
+                return True
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+    return False
 
 
 def _refuse_constant(name: str) -> Any:
