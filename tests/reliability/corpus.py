@@ -14,6 +14,7 @@ connection and DNS lookup that does not go to the server itself.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import socket
 import urllib.parse
@@ -39,6 +40,8 @@ __all__ = [
     "RestCase",
     "asgi_request",
     "assert_still_serves",
+    "bad_frame_cases",
+    "error_codes",
     "error_of",
     "fresh_client",
     "raw_http",
@@ -353,8 +356,6 @@ def _is_loopback(host: object) -> bool:
     if host in _LOOPBACK_NAMES:
         return True
     try:
-        import ipaddress
-
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
