@@ -200,14 +200,17 @@ async def test_clock_advance_rejects_bad_bodies(client, body, code):
     assert error_of(answer)["code"] == code
 
 
-async def test_clock_advance_rejects_infinity(client):
+async def test_clock_advance_rejects_infinity(client, state):
+    # Infinity is not JSON: the body is refused as a whole, like the REST API does.
     answer = await client.post(
         "/__testkit/clock/advance",
         content=b'{"seconds": Infinity}',
         headers={"content-type": "application/json"},
     )
     assert answer.status_code == 400
-    assert error_of(answer)["parameter"] == "seconds"
+    assert error_of(answer)["code"] == "invalidRequestBody"
+    assert "Infinity" in error_of(answer)["message"]
+    assert (await client.get("/__testkit/clock")).json()["now"] == state.clock.now()
 
 
 async def test_clock_advance_on_system_clock_is_409():
@@ -336,6 +339,19 @@ async def test_add_list_and_clear_scenarios(client, state):
     assert taken.error_code == "insufficientCredits"
     assert (await client.delete("/__testkit/scenarios")).json() == {"cleared": 2}
     assert (await client.get("/__testkit/scenarios")).json() == {"scenarios": []}
+
+
+async def test_lone_surrogate_in_a_scenario_is_refused_and_reads_stay_200(client, state):
+    body = b'{"model": "runway:2@1", "error_code": "insufficientCredits", "message": "x\\ud800"}'
+    answer = await client.post(
+        "/__testkit/scenarios", content=body, headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 400
+    assert error_of(answer)["code"] == "invalidRequestBody"
+    assert "surrogate" in error_of(answer)["message"]
+    assert state.scenarios.pending() == []
+    assert (await client.get("/__testkit/scenarios")).status_code == 200
+    assert (await client.get("/__testkit/journal")).status_code == 200
 
 
 async def test_scenario_list_is_all_or_nothing(client, state):

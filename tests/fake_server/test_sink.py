@@ -49,6 +49,13 @@ async def test_non_json_body_is_kept_as_text(client):
     assert bodies == ["not json {", None]
 
 
+async def test_lone_surrogate_body_is_kept_as_text_and_reads_stay_200(client):
+    await client.post("/__testkit/sink/odd", content=b'{"note": "\\udc00"}')
+    answer = await client.get("/__testkit/sink/odd")
+    assert answer.status_code == 200
+    assert [e["body"] for e in answer.json()["received"]] == ['{"note": "\\udc00"}']
+
+
 async def test_unknown_name_reads_empty(client):
     assert (await client.get("/__testkit/sink/nobody")).json() == {
         "name": "nobody",

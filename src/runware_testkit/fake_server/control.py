@@ -55,6 +55,7 @@ from starlette.routing import Route
 from .errors import EngineError
 from .journal import KINDS
 from .scenarios import Scenario, describe_error
+from .wire import BatchError, decode_json
 
 __all__ = [
     "PREFIX",
@@ -205,11 +206,9 @@ async def read_json(request: Request, *, required: bool = True) -> Any:
             )
         return None
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BadInput(
-            f"The request body is not valid JSON: {exc}.", code="invalidRequestBody"
-        ) from None
+        return decode_json(raw)
+    except BatchError as exc:
+        raise BadInput(str(exc), code="invalidRequestBody") from None
 
 
 # -- routes --------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import re
 import threading
 from collections import defaultdict, deque
@@ -42,6 +41,7 @@ from starlette.routing import Route
 from .clock import Clock, SystemClock
 from .control import PREFIX, BadInput, error_response, guarded, json_response, read_json
 from .scenarios import code_for_status
+from .wire import BatchError, decode_json
 
 __all__ = ["MAX_UPLOAD_BYTES", "SINK_PATH", "WebhookSink", "sink_routes", "valid_sink_name"]
 
@@ -279,11 +279,10 @@ async def _read_limited(request: Request, limit: int) -> bytes:
 def _parse_body(raw: bytes) -> Any:
     if not raw:
         return None
-    text = raw.decode("utf-8", errors="replace")
     try:
-        return json.loads(text)
-    except ValueError:
-        return text
+        return decode_json(raw)
+    except BatchError:
+        return raw.decode("utf-8", errors="replace")
 
 
 def _public(entry: dict[str, Any]) -> dict[str, Any]:
