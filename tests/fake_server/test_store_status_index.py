@@ -1,10 +1,13 @@
-"""MemoryStore's status index: listings by status stay right and do not scan finished tasks."""
+"""Listing tasks by status (every submit lists the key's open tasks): the listings stay right,
+and neither store scans every finished task to answer them."""
 
 from __future__ import annotations
 
 import time
 
-from runware_testkit.fake_server.store import MemoryStore
+import pytest
+
+from runware_testkit.fake_server.store import MemoryStore, SQLiteStore
 from runware_testkit.fake_server.tasks import TaskRecord
 
 
@@ -27,8 +30,15 @@ def uuids(records: list[TaskRecord]) -> list[str]:
     return [r.task_uuid for r in records]
 
 
-def test_status_listings_follow_every_transition_in_insertion_order():
-    store = MemoryStore()
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request, tmp_path):
+    """A fresh store of each kind."""
+    made = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.sqlite3")
+    yield made
+    made.close()
+
+
+def test_status_listings_follow_every_transition_in_insertion_order(store):
     for name in ("a", "b", "c", "d"):
         assert store.add_task(record(name, api_key="k1" if name in "ab" else "k2"))
     store.put_task(record("b", api_key="k1", status="success"))
@@ -71,3 +81,25 @@ def test_listing_open_tasks_does_not_scan_finished_ones():
     # Scanning 40,000 records costs milliseconds, listing one open task microseconds: a
     # generous bound that only a scan of the finished tasks breaks.
     assert best_listing_seconds(large) < 20 * best_listing_seconds(small) + 0.0005
+
+
+@pytest.mark.parametrize(
+    "filters", [{"api_key": "k", "status": "processing"}, {"status": "processing"}]
+)
+def test_sqlite_listings_by_status_use_an_index(tmp_path, filters):
+    """The statements list_tasks runs are searches through an index, never a table scan."""
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    statements: list[str] = []
+    try:
+        store.add_task(record("open"))
+        store._conn.set_trace_callback(statements.append)
+        assert uuids(store.list_tasks(**filters)) == ["open"]
+        store._conn.set_trace_callback(None)
+        selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert selects
+        for statement in selects:
+            plan = store._conn.execute(f"EXPLAIN QUERY PLAN {statement}").fetchall()
+            details = " / ".join(row[-1] for row in plan)
+            assert "USING INDEX" in details and "SCAN tasks" not in details, details
+    finally:
+        store.close()

@@ -171,6 +171,7 @@ CREATE TABLE IF NOT EXISTS tasks (
     record     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS tasks_by_key_status ON tasks (api_key, status);
+CREATE INDEX IF NOT EXISTS tasks_by_status ON tasks (status);
 CREATE TABLE IF NOT EXISTS media (
     seq        INTEGER PRIMARY KEY AUTOINCREMENT,
     media_uuid TEXT NOT NULL UNIQUE,
@@ -255,11 +256,18 @@ class SQLiteStore:
     def list_tasks(
         self, *, api_key: str | None = None, status: str | None = None
     ) -> list[TaskRecord]:
-        """Return the matching tasks in insertion order."""
-        query = "SELECT record FROM tasks WHERE (?1 IS NULL OR api_key = ?1)"
-        query += " AND (?2 IS NULL OR status = ?2) ORDER BY seq"
+        """Return the matching tasks in insertion order.
+
+        Only the filters given go into the WHERE clause, so SQLite can use the indexes (a
+        ``?1 IS NULL OR ...`` condition would make it scan every task).
+        """
+        filters = {"api_key": api_key, "status": status}
+        where = [f"{column} = ?" for column, value in filters.items() if value is not None]
+        query = "SELECT record FROM tasks"
+        query += f" WHERE {' AND '.join(where)}" if where else ""
+        params = tuple(value for value in filters.values() if value is not None)
         with self._lock:
-            rows = self._conn.execute(query, (api_key, status)).fetchall()
+            rows = self._conn.execute(query + " ORDER BY seq", params).fetchall()
         return [TaskRecord.from_dict(json.loads(row[0])) for row in rows]
 
     def put_media(self, record: MediaRecord) -> None:
