@@ -1,8 +1,9 @@
 """Lint throughput: ``runware-testkit lint`` against ``check-jsonschema`` on the same files.
 
 ``--files`` (10,000) request files are generated deterministically from the runway:2@1 page
-examples and cached under ``.bench-out/lint/`` (regenerated when the count or the generator
-changes). Each file holds one request array ``[task]``, as the API takes it. Nine files in ten
+examples and cached under ``.bench-out/lint/`` (file n is always the same, so a cache of at
+least as many files is reused, and a new one written when the generator changes). Each file
+holds one request array ``[task]``, as the API takes it. Nine files in ten
 are valid (a page example with its own taskUUID, seed and prompt suffix); every tenth carries
 one mutation, in turn: an unknown outputFormat, a negative seed, no inputs.video, an unknown
 property, a taskUUID that is not a UUID, an empty positivePrompt, or an inputs.video that is
@@ -75,14 +76,19 @@ def mutate(task: dict[str, Any], kind: str) -> None:
 
 
 def generate(count: int) -> tuple[list[str], dict[str, str]]:
-    """Write (or reuse) the files; their relative paths and the mutation of each invalid one."""
+    """Write (or reuse) the files; their relative paths and the mutation of each invalid one.
+
+    File n is the same whatever the count, so a cache of at least ``count`` files is reused
+    (its first ``count`` files).
+    """
     files_dir = LINT_DIR / "files"
     manifest_path = LINT_DIR / "manifest.json"
-    key = {"count": count, "generator": GENERATOR_VERSION}
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("key") == key:
-            return manifest["paths"], manifest["mutated"]
+        if manifest.get("generator") == GENERATOR_VERSION and len(manifest["paths"]) >= count:
+            paths = manifest["paths"][:count]
+            mutated = {p: kind for p, kind in manifest["mutated"].items() if p in set(paths)}
+            return paths, mutated
     shutil.rmtree(files_dir, ignore_errors=True)
     files_dir.mkdir(parents=True)
     examples = [e["request"] for e in load_contract().model(AIR).examples]
@@ -100,7 +106,8 @@ def generate(count: int) -> tuple[list[str], dict[str, str]]:
             mutated[path] = kind
         (LINT_DIR / path).write_text(json.dumps([task], indent=2) + "\n", encoding="utf-8")
         paths.append(path)
-    manifest_path.write_text(json.dumps({"key": key, "paths": paths, "mutated": mutated}))
+    manifest = {"generator": GENERATOR_VERSION, "paths": paths, "mutated": mutated}
+    manifest_path.write_text(json.dumps(manifest))
     return paths, mutated
 
 

@@ -10,8 +10,8 @@ written to ``.bench-out/results/table.md``.
 
     python bench/run_all.py [--quick] [--only NAME,NAME]
 
-A full run takes about 5-8 minutes on 2 cores; ``--quick`` (a smoke run of every script) well
-under a minute once Prism and the hypothesis-jsonschema virtualenv are installed.
+A full run takes about 7 minutes on 2 cores; ``--quick`` (a smoke run of every script) a
+minute or two once Prism and the hypothesis-jsonschema virtualenv are installed.
 """
 
 from __future__ import annotations
