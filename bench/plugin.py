@@ -12,7 +12,7 @@ The fixtures' objects are used directly (what ``runware_mock`` and ``runware_ser
 Each cell is the median of at most ``--runs`` timings and at most ``--seconds`` of running;
 the whole script takes a few seconds.
 
-    python bench/plugin.py [--runs 200] [--seconds 1.0]
+    python bench/plugin.py [--runs 200] [--seconds 1.0] [--quick] [--json PATH]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+from common import write_json
 
 from runware_testkit.testing import RunwareMock, RunwareServer, mock
 from runware_testkit.testing.control import FakeControl
@@ -111,10 +112,15 @@ def bench_fake(fake: FakeControl, runs: int, seconds: float, trust_env: bool) ->
 
 
 def main() -> None:
+    """Time every cell, print the table and write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200, help="most timings per cell")
     parser.add_argument("--seconds", type=float, default=1.0, help="most seconds per cell")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 20 runs, 0.2 s")
+    parser.add_argument("--json", help="write the medians to this JSON file")
     args = parser.parse_args()
+    if args.quick:
+        args.runs, args.seconds = 20, 0.2
     runs, seconds = max(1, args.runs), max(0.05, args.seconds)
 
     rows: list[tuple[str, tuple[float, int]]] = []
@@ -165,6 +171,10 @@ def main() -> None:
     print(f"{'':<{width}}  {'median':>10}  {'runs':>5}")
     for name, (median, count) in rows:
         print(f"{name:<{width}}  {median * 1000:>8.2f} ms  {count:>5}")
+    write_json(
+        args.json,
+        {"rows": {name: {"median_ms": 1000 * median, "runs": n} for name, (median, n) in rows}},
+    )
 
 
 if __name__ == "__main__":

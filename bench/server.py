@@ -1,212 +1,106 @@
-"""REST throughput and round-trip latency of the fake server, on loopback only.
+"""REST submit throughput against Prism, and the kit's full round trip, on loopback only.
 
-Part 1 runs the server as a separate process (``runware-testkit serve --memory --port 0
---progression immediate``) and has 1, 16 and 64 concurrent clients (one httpx.AsyncClient
-each) loop over submit (a runway:2@1 videoInference task) + getResponse until success, for a
-fixed number of round trips per client and at most ``--level-seconds`` per level
-(worst case about a minute in all, typically much less).
+Part 1 starts ``runware-testkit serve --memory --port 0 --progression immediate`` and Prism
+(``prism mock`` of the kit's exported OpenAPI document, see bench/prism.py) as separate
+processes and sends both, from this one client process (bench/loadgen.py), the very same
+request bodies: one runway:2@1 videoInference task per POST /v1, a fresh deterministic taskUUID
+per request (the kit refuses duplicates). 1, 16 and 64 concurrent clients, each level for at
+most ``--level-seconds``, kit and Prism alternating level by level. Prism is stateless, so only
+the submit call is compared. Before measuring, both must answer the valid body 200 and an
+invalid one (unknown outputFormat, no inputs.video) 4xx, so both really validate.
 
-Part 2 times one full round trip (submit, poll to success, download the video from videoURL)
-in-process (httpx.ASGITransport, no sockets) and against the live server, first with a fresh
-random seed per task (every video is encoded), then with one fixed seed (the server's video
-cache answers after the first run); the first run is reported on its own. Each series stops
-after ``--runs`` runs or ``--trip-seconds``.
+Under ``immediate`` progression the open-task cap (``Limits.max_open_tasks``, 1000 per key)
+is never reached by submit-only load: every submit re-derives the key's open tasks and an
+``immediate`` task is finished the first time it is read, so at most one task is open.
 
-    python bench/server.py [--level-seconds 9] [--runs 20] [--trip-seconds 5]
+Part 2 (kit only) times one full async round trip (submit, poll to success, download the video
+from videoURL) in-process (httpx.ASGITransport, no sockets) and against the live server, with
+a fresh random seed per task (every video is encoded) and with one fixed seed (the server's
+video cache answers after the first run); the first run is reported on its own.
+
+    python bench/server.py [--level-seconds 6] [--runs 20] [--trip-seconds 5] [--quick]
+        [--json PATH]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import os
-import platform
-import re
-import signal
+import json
+import random
 import statistics
-import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from common import HEADERS, fmt, free_port, machine, serve_subprocess, video_task, write_json
+from loadgen import run_load
+from prism import PrismUnavailable, prism_server, prism_version
 
 from runware_testkit.fake_server.app import create_app
-from runware_testkit.fake_server.config import DEV_API_KEY, ServerConfig
+from runware_testkit.fake_server.config import ServerConfig
 
-AIR = "runway:2@1"
-HEADERS = {"Authorization": f"Bearer {DEV_API_KEY}", "Content-Type": "application/json"}
-LEVELS = ((1, 200), (16, 50), (64, 12))
-"""(concurrent clients, round trips per client)."""
+LEVELS = (1, 16, 64)
+MAX_BODIES = 20_000
 MAX_POLLS = 20
 
 
-def video_task(seed: int | None = None) -> dict[str, Any]:
-    """A valid videoInference task with a fresh taskUUID (and ``seed`` if given)."""
-    task: dict[str, Any] = {
-        "taskType": "videoInference",
-        "taskUUID": str(uuid.uuid4()),
-        "model": AIR,
-        "positivePrompt": "a paper boat on a rainy street",
-        "inputs": {"video": "https://example.com/in.mp4"},
-    }
-    if seed is not None:
-        task["seed"] = seed
-    return task
+def bodies(name: str, count: int) -> list[bytes]:
+    """``count`` POST bodies, each one valid task with a taskUUID drawn from seed ``name``."""
+    rng = random.Random(name)
+    return [
+        json.dumps([video_task(str(uuid.UUID(int=rng.getrandbits(128), version=4)))]).encode()
+        for _ in range(count)
+    ]
 
 
-@dataclass
-class Timings:
-    """Latencies (seconds) of single requests and the number of finished round trips."""
-
-    requests: list[float] = field(default_factory=list)
-    round_trips: int = 0
-
-
-async def timed_post(client: httpx.AsyncClient, task: dict[str, Any], out: Timings) -> Any:
-    """POST one task to /v1; the first data item (latency appended to ``out``)."""
-    start = time.perf_counter()
-    response = await client.post("/v1", json=[task], headers=HEADERS)
-    out.requests.append(time.perf_counter() - start)
-    body = response.json()
-    if response.status_code != 200 or "data" not in body:
-        raise RuntimeError(f"HTTP {response.status_code}: {body}")
-    return body["data"][0]
+def invalid_body() -> bytes:
+    """One task with two violations (unknown outputFormat, no inputs.video)."""
+    task = video_task()
+    task["outputFormat"] = "AVI"
+    task["inputs"] = {}
+    return json.dumps([task]).encode()
 
 
-async def round_trip(
-    client: httpx.AsyncClient, out: Timings, seed: int | None = None
-) -> dict[str, Any]:
-    """Submit a task and poll until it is no longer processing; the final item."""
-    task = video_task(seed)
-    await timed_post(client, task, out)
-    poll = {"taskType": "getResponse", "taskUUID": task["taskUUID"]}
+def check_validates(url: str) -> dict[str, int]:
+    """HTTP statuses answered to a valid and an invalid body; raises unless 200 and 4xx."""
+    with httpx.Client(trust_env=False, timeout=10) as client:
+        valid = client.post(url, content=bodies("check", 1)[0], headers=HEADERS).status_code
+        invalid = client.post(url, content=invalid_body(), headers=HEADERS).status_code
+    if valid != 200 or not 400 <= invalid < 500:
+        raise RuntimeError(f"{url}: valid body -> {valid}, invalid body -> {invalid}")
+    return {"valid": valid, "invalid": invalid}
+
+
+async def poll_until_done(client: httpx.AsyncClient, task_uuid: str) -> dict[str, Any]:
+    """POST getResponse until the task is no longer processing; its final item."""
+    poll = [{"taskType": "getResponse", "taskUUID": task_uuid}]
     for _ in range(MAX_POLLS):
-        item = await timed_post(client, poll, out)
+        response = await client.post("/v1", json=poll, headers=HEADERS)
+        item = response.json()["data"][0]
         if item.get("status") != "processing":
             if item.get("status") != "success":
                 raise RuntimeError(f"task ended with {item}")
-            out.round_trips += 1
             return item
     raise RuntimeError(f"task still processing after {MAX_POLLS} polls")
-
-
-@contextlib.contextmanager
-def serve_subprocess(timeout: float = 20.0) -> Iterator[str]:
-    """Run ``runware-testkit serve`` on 127.0.0.1 with a free port; yields its base URL."""
-    command = [
-        sys.executable,
-        "-m",
-        "runware_testkit.cli",
-        "serve",
-        "--memory",
-        "--port",
-        "0",
-        "--progression",
-        "immediate",
-        "--log-level",
-        "warning",
-    ]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        base_url = None
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            match = re.search(r"REST\s+(http://\S+)/v1", line)
-            if match:
-                base_url = match.group(1)
-                break
-        if base_url is None:
-            raise RuntimeError("serve exited before printing its address")
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                httpx.get(f"{base_url}/v1", timeout=1.0, trust_env=False)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError(f"server at {base_url} did not answer") from None
-                time.sleep(0.05)
-        yield base_url
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
-
-
-async def throughput(base_url: str, clients: int, per_client: int, seconds: float) -> dict:
-    """Run ``clients`` concurrent loops of ``per_client`` round trips (capped at ``seconds``)."""
-    results = [Timings() for _ in range(clients)]
-    deadline = time.perf_counter() + seconds
-
-    async def client_loop(out: Timings) -> None:
-        limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
-        async with httpx.AsyncClient(
-            base_url=base_url, limits=limits, timeout=30, trust_env=False
-        ) as client:
-            for _ in range(per_client):
-                if time.perf_counter() > deadline:
-                    return
-                await round_trip(client, out)
-
-    start = time.perf_counter()
-    await asyncio.gather(*(client_loop(out) for out in results))
-    elapsed = time.perf_counter() - start
-    latencies = sorted(x for out in results for x in out.requests)
-    trips = sum(out.round_trips for out in results)
-    return {
-        "clients": clients,
-        "round_trips": trips,
-        "planned": clients * per_client,
-        "seconds": elapsed,
-        "trips_per_s": trips / elapsed,
-        "requests_per_s": len(latencies) / elapsed,
-        "p50_ms": 1000 * percentile(latencies, 50),
-        "p99_ms": 1000 * percentile(latencies, 99),
-    }
-
-
-def percentile(sorted_values: list[float], pct: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, -(-len(sorted_values) * pct // 100))
-    return sorted_values[int(rank) - 1]
 
 
 async def full_trip(client: httpx.AsyncClient, seed: int | None) -> tuple[float, int]:
     """Seconds for submit -> success -> video download, and the video's size in bytes."""
     start = time.perf_counter()
-    item = await round_trip(client, Timings(), seed)
+    task = video_task(seed=seed)
+    (await client.post("/v1", json=[task], headers=HEADERS)).raise_for_status()
+    item = await poll_until_done(client, task["taskUUID"])
     response = await client.get(item["videoURL"])
     response.raise_for_status()
-    size = len(response.content)
-    return time.perf_counter() - start, size
-
-
-async def full_trips(client: httpx.AsyncClient, runs: int, seconds: float) -> dict:
-    """Full round trips with a fresh random seed each, then with one fixed seed (so the
-    server's video cache answers after the first); first run and median of the rest."""
-    return {
-        "fresh seed": await trips_with(client, runs, seconds, None),
-        "fixed seed": await trips_with(client, runs, seconds, 42),
-    }
+    return time.perf_counter() - start, len(response.content)
 
 
 async def trips_with(
     client: httpx.AsyncClient, runs: int, seconds: float, seed: int | None
-) -> dict:
-    """First and median-of-the-rest wall time of ``runs`` full round trips."""
+) -> dict[str, Any]:
+    """First and median-of-the-rest wall time of at most ``runs`` full round trips."""
     times, size = [], 0
     deadline = time.perf_counter() + seconds
     for _ in range(runs):
@@ -223,7 +117,15 @@ async def trips_with(
     }
 
 
-async def in_process_trips(runs: int, seconds: float) -> dict:
+async def full_trips(client: httpx.AsyncClient, runs: int, seconds: float) -> dict[str, Any]:
+    """Full round trips with a fresh random seed each, then with one fixed seed."""
+    return {
+        "fresh seed": await trips_with(client, runs, seconds, None),
+        "fixed seed": await trips_with(client, runs, seconds, 42),
+    }
+
+
+async def in_process_trips(runs: int, seconds: float) -> dict[str, Any]:
     """`full_trips` against the app through httpx.ASGITransport, lifespan included."""
     app = create_app(ServerConfig(progression="immediate"))
     async with app.router.lifespan_context(app):
@@ -234,75 +136,81 @@ async def in_process_trips(runs: int, seconds: float) -> dict:
             return await full_trips(client, runs, seconds)
 
 
-async def live_trips(base_url: str, runs: int, seconds: float) -> dict:
+async def live_trips(base_url: str, runs: int, seconds: float) -> dict[str, Any]:
     """`full_trips` against the live server."""
     async with httpx.AsyncClient(base_url=base_url, timeout=30, trust_env=False) as client:
         return await full_trips(client, runs, seconds)
 
 
-def cpu_model() -> str:
-    """The CPU model name from /proc/cpuinfo, if readable."""
-    with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-        for line in cpuinfo:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
+def submit_levels(kit_url: str, prism_url: str | None, seconds: float) -> dict[str, Any]:
+    """Both servers, level by level, the same bodies; Prism's rows absent without Prism."""
+    rows: dict[str, dict[str, Any]] = {"kit": {}, "prism": {}}
+    warm = bodies("warm-up", 200)
+    for url in filter(None, (kit_url, prism_url)):
+        run_load(url, warm, 4, 2.0)
+    for clients in LEVELS:
+        sent = bodies(f"level-{clients}", MAX_BODIES)
+        rows["kit"][str(clients)] = run_load(kit_url, sent, clients, seconds)
+        if prism_url:
+            rows["prism"][str(clients)] = run_load(prism_url, sent, clients, seconds)
+    return rows
 
 
-async def main_async(args: argparse.Namespace) -> None:
-    """Run both parts and print the tables."""
-    print(
-        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {cpu_model()}, "
-        f"load average {tuple(round(x, 2) for x in os.getloadavg())}"
-    )
-    inproc = await in_process_trips(args.runs, args.trip_seconds)
-    throughput_rows = []
-    with serve_subprocess() as base_url:
-        print(f"live server: runware-testkit serve subprocess at {base_url}")
-        live = await live_trips(base_url, args.runs, args.trip_seconds)
-        for clients, per_client in LEVELS:
-            throughput_rows.append(
-                await throughput(base_url, clients, per_client, args.level_seconds)
+def print_tables(result: dict[str, Any]) -> None:
+    """The human tables."""
+    peer = result["peer"]
+    print(f"\nSubmit one videoInference task per POST /v1; peer: Prism {peer['version']}")
+    print(f"{'server':<15} {'clients':>7} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for name, label in (("kit", "runware-testkit"), ("prism", "Prism")):
+        for clients, row in result["submit"][name].items():
+            print(
+                f"{label:<15} {clients:>7} {row['requests']:>8} {fmt(row['rps'], 1):>8} "
+                f"{fmt(row['p50_ms'], 2):>8} {fmt(row['p99_ms'], 2):>8}  {row['statuses']}"
             )
-
-    print("\nSubmit + poll to success (live, separate server process)")
-    print(f"{'clients':>7} {'trips':>9} {'seconds':>7} {'trips/s':>8} {'req/s':>8} ", end="")
-    print(f"{'p50 ms':>7} {'p99 ms':>7}")
-    for row in throughput_rows:
-        print(
-            f"{row['clients']:>7} {row['round_trips']:>4}/{row['planned']:<4} "
-            f"{row['seconds']:>7.2f} {row['trips_per_s']:>8.1f} {row['requests_per_s']:>8.1f} "
-            f"{row['p50_ms']:>7.2f} {row['p99_ms']:>7.2f}"
-        )
-
-    print("\nFull round trip: submit -> success -> download video")
-    print(
-        f"{'mode':<11} {'seed':<11} {'runs':>4} {'first ms':>9} {'median ms':>10} "
-        f"{'video bytes':>12}"
-    )
-    for name, rows in (("in-process", inproc), ("live", live)):
+    if peer.get("unavailable"):
+        print(f"Prism: n/a ({peer['unavailable']})")
+    print("\nFull round trip (kit): submit -> success -> download video")
+    print(f"{'mode':<11} {'seed':<11} {'runs':>4} {'first ms':>9} {'median ms':>10} {'bytes':>8}")
+    for mode, rows in result["round_trip"].items():
         for seed, row in rows.items():
             print(
-                f"{name:<11} {seed:<11} {row['runs']:>4} {row['first_ms']:>9.1f} "
-                f"{row['median_ms']:>10.2f} {row['video_bytes']:>12}"
+                f"{mode:<11} {seed:<11} {row['runs']:>4} {row['first_ms']:>9.1f} "
+                f"{row['median_ms']:>10.2f} {row['video_bytes']:>8}"
             )
-    print(f"\nload average after: {tuple(round(x, 2) for x in os.getloadavg())}")
 
 
 def main() -> None:
-    """Parse arguments and run."""
+    """Parse arguments, run both parts, print the tables and write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--level-seconds", type=float, default=9.0, help="time cap per concurrency level"
-    )
-    parser.add_argument("--runs", type=int, default=20, help="full round trips per mode")
-    parser.add_argument(
-        "--trip-seconds", type=float, default=5.0, help="time cap per full round-trip series"
-    )
+    parser.add_argument("--level-seconds", type=float, default=6.0, help="time per level")
+    parser.add_argument("--runs", type=int, default=20, help="full round trips per series")
+    parser.add_argument("--trip-seconds", type=float, default=5.0, help="cap per series")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 1 s levels, 3 trips")
+    parser.add_argument("--json", help="write the figures to this JSON file")
     args = parser.parse_args()
+    if args.quick:
+        args.level_seconds, args.runs, args.trip_seconds = 1.0, 3, 2.0
     start = time.perf_counter()
-    asyncio.run(main_async(args))
-    print(f"total {time.perf_counter() - start:.1f} s")
+    print(f"{machine()}")
+    result: dict[str, Any] = {"peer": {"name": "Prism", "version": prism_version()}}
+    inproc = asyncio.run(in_process_trips(args.runs, args.trip_seconds))
+    with serve_subprocess() as (kit_url, _proc):
+        result["checks"] = {"kit": check_validates(f"{kit_url}/v1")}
+        live = asyncio.run(live_trips(kit_url, args.runs, args.trip_seconds))
+        result["round_trip"] = {"in-process": inproc, "live": live}
+        try:
+            with prism_server(free_port(), bodies("probe", 1)[0]) as prism_url:
+                result["checks"]["prism"] = check_validates(f"{prism_url}/v1")
+                result["submit"] = submit_levels(
+                    f"{kit_url}/v1", f"{prism_url}/v1", args.level_seconds
+                )
+        except (PrismUnavailable, RuntimeError) as exc:
+            result["peer"]["unavailable"] = str(exc)
+            result["submit"] = submit_levels(f"{kit_url}/v1", None, args.level_seconds)
+    result["seconds"] = time.perf_counter() - start
+    print_tables(result)
+    print(f"total {result['seconds']:.1f} s; load average now {machine()['loadavg']}")
+    write_json(args.json, result)
 
 
 if __name__ == "__main__":

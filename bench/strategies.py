@@ -9,7 +9,8 @@ hypothesis-jsonschema 0.23.1 does not run on current Hypothesis, so its side run
 virtualenv (``.venv-bench-hjs``, created on first use with hypothesis 6.98.0) as a subprocess
 (``bench/hjs_worker.py``) that prints its examples as JSON; validation happens here.
 
-Usage: ``.venv/bin/python bench/strategies.py [--examples N] [--model AIR]``
+Usage: ``.venv/bin/python bench/strategies.py [--examples N] [--model AIR] [--quick]
+[--json PATH]``
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import hypothesis
+from common import write_json
 from hypothesis import HealthCheck, Phase, given, settings
 
 from runware_testkit import validate_request
@@ -113,7 +116,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=300)
     parser.add_argument("--model", default="runway:2@1")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 30 examples")
+    parser.add_argument("--json", help="write the figures to this JSON file")
     args = parser.parse_args()
+    if args.quick:
+        args.examples = 30
     contract = load_contract()
     model = contract.model(args.model)
     if model is None:
@@ -149,6 +156,30 @@ def main() -> None:
         if codes:
             common = ", ".join(f"{code} {n}" for code, n in codes.most_common(8))
             print(f"{name}: error codes over rejected examples: {common}")
+    write_json(
+        args.json,
+        {
+            "model": args.model,
+            "examples": args.examples,
+            "hjs_setup_s": hjs_setup,
+            "versions": {
+                "hypothesis": hypothesis.__version__,
+                "hypothesis-jsonschema": HJS_PINS[1].split("==")[1],
+                "hypothesis (hypothesis-jsonschema side)": HJS_PINS[0].split("==")[1],
+            },
+            "rows": {
+                name: {
+                    "examples": count,
+                    "examples_per_s": rate,
+                    "rejected": bad,
+                    "rejected_beyond_uuid": beyond,
+                    "valid_per_s": valid_rate,
+                    "codes": dict(codes),
+                }
+                for name, count, rate, bad, beyond, valid_rate, codes in rows
+            },
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ page's first example; the invalid one is a copy with three violations (an unknow
 a negative seed, no inputs.video). Each cell runs for a fixed time in this one process; the
 whole run takes a few seconds.
 
-    python bench/validate.py [--seconds 0.4]
+    python bench/validate.py [--seconds 0.4] [--quick] [--json PATH]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 import jsonschema
+from common import write_json
 
 from runware_testkit.contract import load_contract
 from runware_testkit.validation import Validator
@@ -73,7 +74,11 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
     """Run the benchmark, print the table and the ratios; return the rates."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=0.4, help="time per cell (default 0.4)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 0.05 s per cell")
+    parser.add_argument("--json", help="write the rates to this JSON file")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.seconds = 0.05
 
     schema, valid, invalid = cases()
     fast, slow = Validator(), Validator(fast=False)
@@ -105,6 +110,8 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
             f"{name} / jsonschema.validate: valid x{rates[name]['valid'] / base['valid']:.1f}, "
             f"invalid x{rates[name]['invalid'] / base['invalid']:.1f}"
         )
+    versions = {d: _version(d) for d in ("jsonschema", "jsonschema-rs")}
+    write_json(args.json, {"seconds_per_cell": args.seconds, "versions": versions, "rates": rates})
     return rates
 
 

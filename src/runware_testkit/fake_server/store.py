@@ -62,26 +62,43 @@ class Store(Protocol):
 
 
 class MemoryStore:
-    """A store held in process memory; thread-safe."""
+    """A store held in process memory; thread-safe.
+
+    Task UUIDs are also indexed by status, so listing the processing tasks (which every
+    submit does to enforce the open-task cap) costs the number of open tasks, not of all tasks.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._tasks: dict[str, TaskRecord] = {}
+        self._by_status: dict[str, dict[str, None]] = {}
+        self._order: dict[str, int] = {}
         self._media: dict[str, MediaRecord] = {}
+
+    def _index(self, record: TaskRecord) -> None:
+        """Store `record` (a private copy) and move its UUID to its status's index."""
+        old = self._tasks.get(record.task_uuid)
+        if old is None:
+            self._order[record.task_uuid] = len(self._order)
+        elif old.status != record.status:
+            self._by_status[old.status].pop(record.task_uuid, None)
+        self._tasks[record.task_uuid] = record
+        self._by_status.setdefault(record.status, {})[record.task_uuid] = None
 
     def add_task(self, record: TaskRecord) -> bool:
         """Insert a new task; return False if its UUID is taken."""
         with self._lock:
             if record.task_uuid in self._tasks:
                 return False
-            self._tasks[record.task_uuid] = copy.deepcopy(record)
+            self._index(copy.deepcopy(record))
             return True
 
     def put_task(self, record: TaskRecord, *, media: Iterable[MediaRecord] = ()) -> None:
         """Insert or replace a task together with `media`."""
         media_copies = [copy.deepcopy(item) for item in media]
+        task_copy = copy.deepcopy(record)
         with self._lock:
-            self._tasks[record.task_uuid] = copy.deepcopy(record)
+            self._index(task_copy)
             for item in media_copies:
                 self._media[item.media_uuid] = item
 
@@ -94,13 +111,17 @@ class MemoryStore:
     def list_tasks(
         self, *, api_key: str | None = None, status: str | None = None
     ) -> list[TaskRecord]:
-        """Return copies of the matching tasks."""
+        """Return copies of the matching tasks (in insertion order)."""
         with self._lock:
+            if status is None:
+                candidates = list(self._tasks.values())
+            else:
+                uuids = sorted(self._by_status.get(status, ()), key=self._order.__getitem__)
+                candidates = [self._tasks[task_uuid] for task_uuid in uuids]
             return [
                 copy.deepcopy(record)
-                for record in self._tasks.values()
-                if (api_key is None or record.api_key == api_key)
-                and (status is None or record.status == status)
+                for record in candidates
+                if api_key is None or record.api_key == api_key
             ]
 
     def put_media(self, record: MediaRecord) -> None:
@@ -128,6 +149,8 @@ class MemoryStore:
         """Forget everything."""
         with self._lock:
             self._tasks.clear()
+            self._by_status.clear()
+            self._order.clear()
             self._media.clear()
 
     def close(self) -> None:
@@ -148,6 +171,7 @@ CREATE TABLE IF NOT EXISTS tasks (
     record     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS tasks_by_key_status ON tasks (api_key, status);
+CREATE INDEX IF NOT EXISTS tasks_by_status ON tasks (status);
 CREATE TABLE IF NOT EXISTS media (
     seq        INTEGER PRIMARY KEY AUTOINCREMENT,
     media_uuid TEXT NOT NULL UNIQUE,
@@ -232,11 +256,18 @@ class SQLiteStore:
     def list_tasks(
         self, *, api_key: str | None = None, status: str | None = None
     ) -> list[TaskRecord]:
-        """Return the matching tasks in insertion order."""
-        query = "SELECT record FROM tasks WHERE (?1 IS NULL OR api_key = ?1)"
-        query += " AND (?2 IS NULL OR status = ?2) ORDER BY seq"
+        """Return the matching tasks in insertion order.
+
+        Only the filters given go into the WHERE clause, so SQLite can use the indexes (a
+        ``?1 IS NULL OR ...`` condition would make it scan every task).
+        """
+        filters = {"api_key": api_key, "status": status}
+        where = [f"{column} = ?" for column, value in filters.items() if value is not None]
+        query = "SELECT record FROM tasks"
+        query += f" WHERE {' AND '.join(where)}" if where else ""
+        params = tuple(value for value in filters.values() if value is not None)
         with self._lock:
-            rows = self._conn.execute(query, (api_key, status)).fetchall()
+            rows = self._conn.execute(query + " ORDER BY seq", params).fetchall()
         return [TaskRecord.from_dict(json.loads(row[0])) for row in rows]
 
     def put_media(self, record: MediaRecord) -> None:

@@ -1,0 +1,105 @@
+"""Listing tasks by status (every submit lists the key's open tasks): the listings stay right,
+and neither store scans every finished task to answer them."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from runware_testkit.fake_server.store import MemoryStore, SQLiteStore
+from runware_testkit.fake_server.tasks import TaskRecord
+
+
+def record(uuid: str, api_key: str = "k", status: str = "processing") -> TaskRecord:
+    """A minimal task record."""
+    return TaskRecord(
+        task_uuid=uuid,
+        task_type="videoInference",
+        model="runway:2@1",
+        request={"taskType": "videoInference", "taskUUID": uuid},
+        api_key=api_key,
+        created_at=1_700_000_000.0,
+        progression="immediate",
+        status=status,  # type: ignore[arg-type]
+    )
+
+
+def uuids(records: list[TaskRecord]) -> list[str]:
+    """The task UUIDs, in order."""
+    return [r.task_uuid for r in records]
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request, tmp_path):
+    """A fresh store of each kind."""
+    made = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.sqlite3")
+    yield made
+    made.close()
+
+
+def test_status_listings_follow_every_transition_in_insertion_order(store):
+    for name in ("a", "b", "c", "d"):
+        assert store.add_task(record(name, api_key="k1" if name in "ab" else "k2"))
+    store.put_task(record("b", api_key="k1", status="success"))
+    store.put_task(record("d", api_key="k2", status="error"))
+    store.put_task(record("e", api_key="k1"))  # put without add: a new processing task
+    store.put_task(record("a", api_key="k1"))  # rewritten, still processing
+    assert uuids(store.list_tasks(status="processing")) == ["a", "c", "e"]
+    assert uuids(store.list_tasks(status="processing", api_key="k1")) == ["a", "e"]
+    assert uuids(store.list_tasks(status="success")) == ["b"]
+    assert uuids(store.list_tasks(status="error", api_key="k1")) == []
+    assert uuids(store.list_tasks()) == ["a", "b", "c", "d", "e"]
+    store.put_task(record("c", api_key="k2", status="success"))
+    assert uuids(store.list_tasks(status="success")) == ["b", "c"]
+    assert uuids(store.list_tasks(status="processing")) == ["a", "e"]
+    store.clear()
+    assert store.list_tasks(status="processing") == []
+    assert store.add_task(record("b"))
+    assert uuids(store.list_tasks(status="processing")) == ["b"]
+
+
+def best_listing_seconds(store: MemoryStore, repeats: int = 7) -> float:
+    """The fastest of several ``list_tasks(status="processing")`` calls."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        store.list_tasks(api_key="k", status="processing")
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_listing_open_tasks_does_not_scan_finished_ones():
+    """Every submit lists the key's open tasks; with many finished tasks kept (a long test
+    session, a server filled for a benchmark) that listing must not grow with them."""
+    small, large = MemoryStore(), MemoryStore()
+    for store in (small, large):
+        store.add_task(record("open"))
+    for n in range(40_000):
+        large.add_task(record(f"done-{n}", status="success"))
+    assert uuids(large.list_tasks(api_key="k", status="processing")) == ["open"]
+    # Scanning 40,000 records costs milliseconds, listing one open task microseconds: a
+    # generous bound that only a scan of the finished tasks breaks.
+    assert best_listing_seconds(large) < 20 * best_listing_seconds(small) + 0.0005
+
+
+@pytest.mark.parametrize(
+    "filters", [{"api_key": "k", "status": "processing"}, {"status": "processing"}]
+)
+def test_sqlite_listings_by_status_use_an_index(tmp_path, filters):
+    """The statements list_tasks runs are searches through an index, never a table scan."""
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    statements: list[str] = []
+    try:
+        store.add_task(record("open"))
+        store._conn.set_trace_callback(statements.append)
+        assert uuids(store.list_tasks(**filters)) == ["open"]
+        store._conn.set_trace_callback(None)
+        selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert selects
+        for statement in selects:
+            plan = store._conn.execute(f"EXPLAIN QUERY PLAN {statement}").fetchall()
+            details = " / ".join(row[-1] for row in plan)
+            assert "USING INDEX" in details and "SCAN tasks" not in details, details
+    finally:
+        store.close()
