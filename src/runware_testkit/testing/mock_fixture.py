@@ -62,7 +62,7 @@ class _RespxOnlyTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, fake: RunwareMock) -> None:
         self._fake = fake
-        self._inner = httpx.AsyncHTTPTransport(trust_env=False)
+        self._inner: httpx.AsyncHTTPTransport | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send through respx's patched transport, or refuse when the fake is not routing."""
@@ -70,6 +70,10 @@ class _RespxOnlyTransport(httpx.AsyncBaseTransport):
             raise httpx.ConnectError(
                 "runware_mock is not active, so the fake makes no outgoing call", request=request
             )
+        if self._inner is None:
+            # Built on first use: an httpx transport loads the CA bundle into a new SSL
+            # context, which costs tens of milliseconds per fake that never sends a webhook.
+            self._inner = httpx.AsyncHTTPTransport(trust_env=False)
         return await self._inner.handle_async_request(request)
 
     async def aclose(self) -> None:
