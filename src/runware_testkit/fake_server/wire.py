@@ -82,13 +82,22 @@ def error_object(
 
 def decode_json(text: str | bytes) -> Any:
     """The JSON value of a body; `BatchError` (``invalidJson``) if it is not JSON (NaN and
-    Infinity are not JSON; neither is nesting deeper than the parser's recursion limit)."""
+    Infinity are not JSON; neither is nesting deeper than the parser's recursion limit).
+
+    A number written with a fraction or exponent but integral (``2.0``, ``1e3``) is read as an
+    int: JSON (and JSON Schema's ``integer``) makes no difference between 2 and 2.0, so neither
+    may the server."""
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_json_number)
     except (UnicodeDecodeError, ValueError) as exc:
         raise BatchError(400, "invalidJson", f"The request body is not valid JSON: {exc}") from exc
     except RecursionError as exc:
         raise BatchError(400, "invalidJson", "The request body is nested too deeply.") from exc
+
+
+def _json_number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
 
 
 def check_tasks(body: Any, *, max_tasks: int) -> list[Any]:
