@@ -93,6 +93,10 @@ class Target:
     known: set[str] = field(default_factory=set)
     """taskUUIDs the server already held at the last `accepted` call (or reset)."""
 
+    def send(self, case: Any) -> Any:
+        """Send a Schemathesis case to this server (live: through the proxy-free session)."""
+        return case.call() if self.mode == "inprocess" else case.call(session=self.control)
+
     def reset(self) -> None:
         """Forget every task, media file and journal entry."""
         response = self.control.post(f"{self.base_url}/__testkit/reset", timeout=30)
