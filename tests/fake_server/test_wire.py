@@ -18,6 +18,13 @@ def test_parse_tasks_accepts_an_array() -> None:
     assert parse_tasks(b'[{"taskType": "ping"}]', max_tasks=5) == [{"taskType": "ping"}]
 
 
+def test_integral_numbers_are_integers() -> None:
+    """JSON makes no difference between 2 and 2.0: an integral number is read as an int."""
+    (task,) = parse_tasks(b'[{"numberResults": 2.0, "seed": 7e0, "t": 0.5}]', max_tasks=5)
+    assert task == {"numberResults": 2, "seed": 7, "t": 0.5}
+    assert type(task["numberResults"]) is int and type(task["seed"]) is int
+
+
 @pytest.mark.parametrize(
     ("text", "code"),
     [

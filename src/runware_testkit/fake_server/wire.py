@@ -87,11 +87,15 @@ def decode_json(text: str | bytes) -> Any:
 
     A body must be UTF-8 (RFC 8259), so bytes in another encoding (UTF-16, a byte-order mark)
     are refused, and so is a string holding a lone UTF-16 surrogate (``"\\ud800"``): it is no
-    Unicode character, and no answer echoing it could be encoded."""
+    Unicode character, and no answer echoing it could be encoded.
+
+    A number written with a fraction or exponent but integral (``2.0``, ``1e3``) is read as an
+    int: JSON (and JSON Schema's ``integer``) makes no difference between 2 and 2.0, so neither
+    may the server."""
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
-        value = json.loads(text, parse_constant=_refuse_constant)
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_json_number)
     except (UnicodeDecodeError, ValueError) as exc:
         raise BatchError(400, "invalidJson", f"The request body is not valid JSON: {exc}") from exc
     except RecursionError as exc:
@@ -104,6 +108,11 @@ def decode_json(text: str | bytes) -> Any:
             "not a Unicode character.",
         )
     return value
+
+
+def _json_number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
 
 
 def check_tasks(body: Any, *, max_tasks: int) -> list[Any]:

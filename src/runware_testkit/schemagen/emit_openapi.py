@@ -13,11 +13,14 @@ _STATUS_TEXT = {
     "401": "No valid API key.",
     "402": "Insufficient balance.",
     "403": "The key lacks permission.",
+    "404": "Not found: an unknown taskUUID to poll or media UUID to use.",
     "429": "Queue capacity exceeded.",
     "500": "Server error.",
     "503": "Temporary capacity problem.",
     "504": "Maximum queue wait exceeded.",
 }
+
+_HEX = "[0-9a-fA-F]"
 
 
 def openapi_document(
@@ -41,8 +44,8 @@ def openapi_document(
                 ]
             },
         },
-        "Task": _strip(request),
-        "ResultItem": _strip(result),
+        "Task": _uuid_patterns(_strip(request)),
+        "ResultItem": _uuid_patterns(_strip(result)),
         "GetResponse": _strip(platform["get-response-request"]),
         "Authentication": _strip(platform["authentication-request"]),
         "Acknowledgement": _strip(platform["acknowledgement"]),
@@ -138,6 +141,23 @@ def _strip(schema: dict[str, Any]) -> dict[str, Any]:
     body.pop("$schema", None)
     body.pop("$id", None)
     return _relink(body)
+
+
+def _uuid_patterns(node: Any) -> Any:
+    """Spell ``x-uuid-version`` as a standard ``pattern`` too (in place), so that OpenAPI tools,
+    which ignore ``x-`` keywords, neither generate nor accept a UUID of another version."""
+    if isinstance(node, dict):
+        version = node.get("x-uuid-version")
+        if isinstance(version, int) and "pattern" not in node:
+            node["pattern"] = (
+                f"^{_HEX}{{8}}-{_HEX}{{4}}-{version}{_HEX}{{3}}-{_HEX}{{4}}-{_HEX}{{12}}$"
+            )
+        for value in node.values():
+            _uuid_patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            _uuid_patterns(value)
+    return node
 
 
 def _relink(node: Any) -> Any:
