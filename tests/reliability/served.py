@@ -230,6 +230,8 @@ class Ledger:
     """Every other answer a well-formed load should never get."""
     messages: int = 0
     """Requests / WebSocket messages sent."""
+    in_flight: int = 0
+    """Submitted tasks whose answer has not arrived yet."""
 
     @property
     def acked(self) -> set[str]:
@@ -291,7 +293,12 @@ async def _submit(exchange: Exchange, batch: list[dict[str, Any]], ledger: Ledge
     by_uuid = {task["taskUUID"]: task for task in batch}
     answered: set[str] = set()
     refused = []
-    for status, body in await exchange(batch):
+    ledger.in_flight += len(batch)
+    try:
+        replies = await exchange(batch)
+    finally:
+        ledger.in_flight -= len(batch)
+    for status, body in replies:
         _note_server_error(status, body, ledger)
         for item in body.get("data", []):
             task_uuid = item.get("taskUUID")
