@@ -72,7 +72,7 @@ async def load_until_killed(served: Served, ledger: Ledger, *, seed: int, kill_a
         while len(ledger.acks) - before < kill_after:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"never reached {kill_after} acks: {ledger.summary()}")
-            await asyncio.sleep(0.001)
+            await asyncio.sleep(0.005)
         unanswered = ledger.in_flight
         served.proc.send_signal(signal.SIGKILL)
         killed.set()

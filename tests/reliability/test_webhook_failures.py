@@ -37,7 +37,8 @@ from runware_testkit.fake_server.state import ServerState
 from .served import make_task
 
 DELIVERY_TIMEOUT = 0.4
-"""Seconds the fake waits for a receiver in these tests (10 by default)."""
+"""Seconds the fake waits for the slow receiver (10 by default, which the other tests keep so
+a busy machine cannot turn a prompt answer into a timeout)."""
 SLOW_ANSWER = 1.5
 """Seconds the slow receiver takes on its slow calls (more than `DELIVERY_TIMEOUT`)."""
 RUNNING_SECONDS = 10
@@ -108,7 +109,7 @@ def down_url() -> Iterator[str]:
 @pytest.fixture
 async def fake() -> AsyncIterator[tuple[ServerState, httpx.AsyncClient, list[float]]]:
     """An in-process fake on a manual clock (tasks run `RUNNING_SECONDS`), a client for it,
-    and the recorded waits between delivery attempts."""
+    and the recorded waits between delivery attempts (the delivery never sleeps)."""
     state = ServerState(
         ServerConfig(progression=f"time:{RUNNING_SECONDS}", seed=3), clock=ManualClock()
     )
@@ -119,7 +120,6 @@ async def fake() -> AsyncIterator[tuple[ServerState, httpx.AsyncClient, list[flo
         waits.append(seconds)
 
     state.delivery.sleep = record
-    state.delivery.timeout = DELIVERY_TIMEOUT
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": f"Bearer {DEV_API_KEY}"}
     async with httpx.AsyncClient(
@@ -205,7 +205,7 @@ async def test_receiver_failing_half_the_time(fake, receiver) -> None:
     of attempts and are journaled as failed; the receiver saw exactly the journaled attempts."""
     state, client, waits = fake
     seen, base = receiver
-    tasks = webhook_tasks(41, f"{base}/flaky", 60)
+    tasks = webhook_tasks(41, f"{base}/flaky", 40)
     await run(state, client, tasks)
     attempts = check_journal(state, tasks, waits)
     outcomes = outcome_counts(attempts)
@@ -223,6 +223,7 @@ async def test_slow_receiver(fake, receiver) -> None:
     """Half the calls are answered after the delivery timeout: those attempts are journaled as
     timeouts and retried; every webhook ends delivered or failed after its last attempt."""
     state, client, waits = fake
+    state.delivery.timeout = DELIVERY_TIMEOUT
     seen, base = receiver
     tasks = webhook_tasks(42, f"{base}/slow", 30)
     await run(state, client, tasks)
@@ -253,6 +254,7 @@ async def test_receiver_down(fake, down_url) -> None:
 async def test_all_three_receivers_at_once_soak(fake, receiver, down_url) -> None:
     """600 tasks spread over the failing, slow and dead receivers in one run."""
     state, client, waits = fake
+    state.delivery.timeout = DELIVERY_TIMEOUT
     _, base = receiver
     tasks = [
         *webhook_tasks(51, f"{base}/flaky", 250),
