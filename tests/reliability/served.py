@@ -261,9 +261,10 @@ async def drive(
     wave: int = 12,
 ) -> None:
     """One client: submit `tasks` in waves of up to `wave` (batches of 1-4), then poll the wave's
-    acknowledged tasks (batches of up to 8 getResponse) until each is terminal; refused tasks go
-    back in the queue with the same taskUUID (after `REFUSED_PAUSE` when the whole wave was
-    refused). Stops with TimeoutError past `deadline`."""
+    acknowledged tasks (batches of up to 8 getResponse) until each is terminal. A 429 ends the
+    wave early (its open tasks are polled first, like a client backing off) and the refused
+    tasks are resent first with the same taskUUID (after `REFUSED_PAUSE` when nothing of the
+    wave was accepted). Stops with TimeoutError past `deadline`."""
     queue = list(tasks)
     while queue:
         submitted: list[dict[str, Any]] = []
@@ -277,7 +278,9 @@ async def drive(
             turned_away = await _submit(exchange, batch, ledger)
             refused += turned_away
             submitted += [task for task in batch if task not in turned_away]
-        queue += refused
+            if turned_away:
+                break  # at the cap: poll what is open before submitting more
+        queue = refused + queue
         if refused and not submitted:
             await asyncio.sleep(REFUSED_PAUSE)  # a client backs off a 429 (bounded by deadline)
         outstanding = [t["taskUUID"] for t in submitted if t["taskUUID"] in ledger.acks]
