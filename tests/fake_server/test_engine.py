@@ -140,6 +140,30 @@ def test_max_open_tasks_caps_processing_tasks_per_key(clock):
     submit(engine)
 
 
+class ListingStore(MemoryStore):
+    """A memory store that counts how many task records its listings hand out."""
+
+    def __init__(self):
+        super().__init__()
+        self.listed = 0
+
+    def list_tasks(self, **filters):
+        records = super().list_tasks(**filters)
+        self.listed += len(records)
+        return records
+
+
+def test_submitting_below_the_cap_reads_no_open_task(clock):
+    store = ListingStore()
+    engine = Engine(store, clock, IdSource(1), "polls:5", max_open_tasks=50)
+    for _ in range(50):
+        submit(engine)
+    assert store.listed == 0
+    with pytest.raises(TooManyOpenTasks):
+        submit(engine)
+    assert store.listed == 50
+
+
 def test_finished_immediate_tasks_do_not_count_as_open(clock):
     engine = Engine(MemoryStore(), clock, IdSource(1), max_open_tasks=1)
     submit(engine)

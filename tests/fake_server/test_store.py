@@ -101,6 +101,16 @@ def test_list_tasks_filters_by_key_and_status(store):
     assert store.list_tasks(api_key="nobody") == []
 
 
+def test_count_tasks_matches_list_tasks(store):
+    store.add_task(task("t-1"))
+    store.add_task(task("t-2", api_key="other"))
+    store.add_task(task("t-3", status="success"))
+    for key in (None, "k", "other", "nobody"):
+        for status in (None, "processing", "success", "error"):
+            listed = store.list_tasks(api_key=key, status=status)
+            assert store.count_tasks(api_key=key, status=status) == len(listed)
+
+
 def test_records_handed_out_are_copies(store):
     original = task()
     store.add_task(original)

@@ -153,7 +153,7 @@ class Engine:
             if self.store.get_task(task_uuid) is not None:
                 raise DuplicateTask(task_uuid)
             limit = self._max_open_tasks
-            if limit is not None and len(self._open(api_key, finished)) >= limit:
+            if limit is not None and self._at_open_limit(api_key, limit, finished):
                 raise TooManyOpenTasks(task_uuid, limit)
             record = TaskRecord(
                 task_uuid=task_uuid,
@@ -394,6 +394,17 @@ class Engine:
             if not record.finished:
                 still_open.append(record)
         return still_open
+
+    def _at_open_limit(self, api_key: str, limit: int, finished: list[TaskRecord]) -> bool:
+        """True when `api_key` has `limit` tasks processing now.
+
+        Re-deriving can only finish tasks, so while the stored ``processing`` count is below the
+        cap the answer is no without reading a single task: a submission costs the same with
+        one task open as with a thousand.
+        """
+        if self.store.count_tasks(api_key=api_key, status="processing") < limit:
+            return False
+        return len(self._open(api_key, finished)) >= limit
 
     def _refresh(
         self, record: TaskRecord, finished: list[TaskRecord], *, always_save: bool = False

@@ -40,6 +40,10 @@ class Store(Protocol):
         """Return the tasks, optionally only those of one API key and/or one status."""
         ...
 
+    def count_tasks(self, *, api_key: str | None = None, status: str | None = None) -> int:
+        """How many tasks `list_tasks` would return, without reading them."""
+        ...
+
     def put_media(self, record: MediaRecord) -> None:
         """Insert or replace a media record."""
         ...
@@ -123,6 +127,16 @@ class MemoryStore:
                 for record in candidates
                 if api_key is None or record.api_key == api_key
             ]
+
+    def count_tasks(self, *, api_key: str | None = None, status: str | None = None) -> int:
+        """How many tasks match, without copying them."""
+        with self._lock:
+            return sum(
+                1
+                for record in self._tasks.values()
+                if (api_key is None or record.api_key == api_key)
+                and (status is None or record.status == status)
+            )
 
     def put_media(self, record: MediaRecord) -> None:
         """Insert or replace a media record."""
@@ -269,6 +283,14 @@ class SQLiteStore:
         with self._lock:
             rows = self._conn.execute(query + " ORDER BY seq", params).fetchall()
         return [TaskRecord.from_dict(json.loads(row[0])) for row in rows]
+
+    def count_tasks(self, *, api_key: str | None = None, status: str | None = None) -> int:
+        """How many tasks match (an index count; no record is decoded)."""
+        query = "SELECT COUNT(*) FROM tasks WHERE (?1 IS NULL OR api_key = ?1)"
+        query += " AND (?2 IS NULL OR status = ?2)"
+        with self._lock:
+            (count,) = self._conn.execute(query, (api_key, status)).fetchone()
+        return int(count)
 
     def put_media(self, record: MediaRecord) -> None:
         """Insert or replace a media record."""
