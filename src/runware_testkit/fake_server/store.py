@@ -131,12 +131,10 @@ class MemoryStore:
     def count_tasks(self, *, api_key: str | None = None, status: str | None = None) -> int:
         """How many tasks match, without copying them."""
         with self._lock:
-            return sum(
-                1
-                for record in self._tasks.values()
-                if (api_key is None or record.api_key == api_key)
-                and (status is None or record.status == status)
-            )
+            candidates = self._tasks if status is None else self._by_status.get(status, {})
+            if api_key is None:
+                return len(candidates)
+            return sum(1 for task_uuid in candidates if self._tasks[task_uuid].api_key == api_key)
 
     def put_media(self, record: MediaRecord) -> None:
         """Insert or replace a media record."""
@@ -272,24 +270,20 @@ class SQLiteStore:
     ) -> list[TaskRecord]:
         """Return the matching tasks in insertion order.
 
-        Only the filters given go into the WHERE clause, so SQLite can use the indexes (a
-        ``?1 IS NULL OR ...`` condition would make it scan every task).
+        Only the filters given go into the WHERE clause, so SQLite can use the indexes.
         """
-        filters = {"api_key": api_key, "status": status}
-        where = [f"{column} = ?" for column, value in filters.items() if value is not None]
-        query = "SELECT record FROM tasks"
-        query += f" WHERE {' AND '.join(where)}" if where else ""
-        params = tuple(value for value in filters.values() if value is not None)
+        where, params = _task_filter(api_key, status)
         with self._lock:
-            rows = self._conn.execute(query + " ORDER BY seq", params).fetchall()
+            rows = self._conn.execute(
+                f"SELECT record FROM tasks{where} ORDER BY seq", params
+            ).fetchall()
         return [TaskRecord.from_dict(json.loads(row[0])) for row in rows]
 
     def count_tasks(self, *, api_key: str | None = None, status: str | None = None) -> int:
         """How many tasks match (an index count; no record is decoded)."""
-        query = "SELECT COUNT(*) FROM tasks WHERE (?1 IS NULL OR api_key = ?1)"
-        query += " AND (?2 IS NULL OR status = ?2)"
+        where, params = _task_filter(api_key, status)
         with self._lock:
-            (count,) = self._conn.execute(query, (api_key, status)).fetchone()
+            (count,) = self._conn.execute(f"SELECT COUNT(*) FROM tasks{where}", params).fetchone()
         return int(count)
 
     def put_media(self, record: MediaRecord) -> None:
@@ -341,6 +335,16 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._conn.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+
+
+def _task_filter(api_key: str | None, status: str | None) -> tuple[str, tuple[str, ...]]:
+    """A WHERE clause holding only the filters given (``?1 IS NULL OR ...`` would keep SQLite
+    from using an index), and its parameters."""
+    filters = {"api_key": api_key, "status": status}
+    given = {column: value for column, value in filters.items() if value is not None}
+    if not given:
+        return "", ()
+    return " WHERE " + " AND ".join(f"{column} = ?" for column in given), tuple(given.values())
 
 
 def _task_row(record: TaskRecord) -> tuple[object, ...]:
