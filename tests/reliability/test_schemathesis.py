@@ -209,3 +209,26 @@ def test_document_and_server_agree_on_uuid_v4(target: Target) -> None:
     v4 = video_task(target)
     assert is_valid(v4)
     send_raw(target, v4)
+
+
+def test_oversized_and_non_json_bodies_get_documented_statuses(target: Target) -> None:
+    """A body over the size limit is a documented 413 and a body sent as text/plain a
+    documented 415, each with a conforming Runware error body, and neither stores a task."""
+    target.reset()
+    padding = "x" * (2 * 1024 * 1024)
+    oversized = send(target, [video_task(target, positivePrompt=padding)])
+    assert oversized.status_code == 413
+    assert oversized.json()["errors"][0]["code"] == "maxPayloadSizeExceeded"
+    case = target.schema["/v1"]["POST"].Case(
+        body=[video_task(target)],
+        headers={"Authorization": f"Bearer {DEV_API_KEY}", "Content-Type": "text/plain"},
+    )
+    response = target.send(case)
+    assert response.status_code == 415, response.text
+    assert response.request.headers["Content-Type"] == "text/plain"
+    assert response.json()["errors"][0]["code"] == "unsupportedContentType"
+    # The acceptance check judges bodies alone, so it would call this valid body wrongly
+    # refused: the refusal is the header's doing. Every other check applies.
+    without_acceptance = checks_for(target, Counter())[:-1]
+    case.validate_response(response, checks=without_acceptance)
+    assert target.accepted() == []

@@ -14,10 +14,17 @@ _STATUS_TEXT = {
     "402": "Insufficient balance.",
     "403": "The key lacks permission.",
     "404": "Not found: an unknown taskUUID to poll or media UUID to use.",
+    "413": "The request body is larger than the service accepts.",
+    "415": "The request body is not sent as application/json.",
     "429": "Queue capacity exceeded.",
     "500": "Server error.",
     "503": "Temporary capacity problem.",
     "504": "Maximum queue wait exceeded.",
+}
+
+_INFERRED_STATUSES = {
+    "413": "Runware's pages name no status for an oversized body; 413 is HTTP's own.",
+    "415": "Runware's pages name no status for a non-JSON content type; 415 is HTTP's own.",
 }
 
 _HEX = "[0-9a-fA-F]"
@@ -95,6 +102,8 @@ def openapi_document(
             "description": text,
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
         }
+        if status in _INFERRED_STATUSES:
+            responses[status]["x-inferred"] = _INFERRED_STATUSES[status]
     return {
         "openapi": "3.1.0",
         "info": {
