@@ -19,6 +19,7 @@ install: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check --quiet src tests $(wildcard bench)
 	$(BIN)/python -m pytest -n 2 -q
 
 serve: $(STAMP)
@@ -29,6 +30,7 @@ schemas: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 
 BENCH_STAMP := $(VENV)/.installed-bench
 

@@ -83,8 +83,9 @@ def _load(root_text: str) -> Contract:
             openapi=_read(root / entry["openapi"]),
             examples=entry.get("examples", []),
         )
-    platform = {name: _read(root / "platform" / f"{name}.schema.json")
-                for name in index["platform"]}
+    platform = {
+        name: _read(root / "platform" / f"{name}.schema.json") for name in index["platform"]
+    }
     return Contract(root, models, platform, _read(root / "request-array.schema.json"))
 
 

@@ -21,8 +21,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--url", help="page URL, for a single flattened page that lacks one")
     parser.add_argument("--out", type=Path, required=True, help="output directory")
     parser.add_argument("--platform", type=Path, help="platform contract data (default: shipped)")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if the output directory is out of date")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the output directory is out of date",
+    )
     parser.set_defaults(run=run)
 
 
@@ -52,9 +55,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"runware-testkit generate: {exc}", file=sys.stderr)
         return 2
     if args.check:
-        stale = [name for name, text in sorted(files.items())
-                 if not (args.out / name).is_file()
-                 or (args.out / name).read_text(encoding="utf-8") != text]
+        stale = [
+            name
+            for name, text in sorted(files.items())
+            if not (args.out / name).is_file()
+            or (args.out / name).read_text(encoding="utf-8") != text
+        ]
         for name in stale:
             print(f"out of date: {args.out / name}")
         return 1 if stale else 0
