@@ -1,7 +1,8 @@
 """Prism (``@stoplight/prism-cli`` 5 from the npm registry) as the peer mock server.
 
-Installed on first use with ``npm install --prefix .bench-node`` (kept there as a cache) and run
-as ``prism mock -h 127.0.0.1 -p PORT -v warn schemas/models/runway-aleph/openapi.json``: it
+Installed on first use with ``npm install --prefix .bench-node`` (bench/npm.py, kept there as
+a cache) and run as
+``prism mock -h 127.0.0.1 -p PORT -v warn schemas/models/runway-aleph/openapi.json``: it
 validates each request against the kit's exported OpenAPI document and answers the example
 response of the matching status. When node or npm is missing, or the install fails,
 `PrismUnavailable` says why and the bench scripts print "n/a (reason)" in the peer column.
@@ -10,7 +11,6 @@ response of the matching status. When node or npm is missing, or the install fai
 from __future__ import annotations
 
 import contextlib
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from common import OUT, ROOT, stop, wait_answer
+from npm import MODULES, NodeUnavailable, npm_install
 
-PREFIX = ROOT / ".bench-node"
 PACKAGE = "@stoplight/prism-cli@5"
 DOCUMENT = ROOT / "schemas" / "models" / "runway-aleph" / "openapi.json"
-INSTALL_TIMEOUT_S = 300
 
 
 class PrismUnavailable(RuntimeError):
@@ -31,22 +30,10 @@ class PrismUnavailable(RuntimeError):
 
 def prism_bin() -> Path:
     """The Prism executable, installed under ``.bench-node`` if missing."""
-    binary = PREFIX / "node_modules" / ".bin" / "prism"
-    if binary.exists():
-        return binary
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        raise PrismUnavailable("node/npm not found")
-    command = ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(PREFIX), PACKAGE]
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S, check=False
-        )
-    except subprocess.TimeoutExpired:
-        raise PrismUnavailable("npm install timed out") from None
-    if done.returncode != 0 or not binary.exists():
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise PrismUnavailable(f"npm install failed: {last[:80]}")
-    return binary
+        return npm_install(PACKAGE, MODULES / ".bin" / "prism")
+    except NodeUnavailable as exc:
+        raise PrismUnavailable(str(exc)) from None
 
 
 def prism_version() -> str:
@@ -86,12 +73,14 @@ def start_prism(port: int) -> subprocess.Popen[Any]:
 
 
 @contextlib.contextmanager
-def prism_server(port: int, probe: bytes, timeout: float = 60.0) -> Iterator[str]:
-    """Run Prism on ``port`` until it answers ``probe`` on /v1; yields its base URL."""
+def prism_server(
+    port: int, probe: bytes, timeout: float = 60.0
+) -> Iterator[tuple[str, subprocess.Popen[Any]]]:
+    """Run Prism on ``port`` until it answers ``probe`` on /v1; yields (base URL, process)."""
     proc = start_prism(port)
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_answer(f"{base_url}/v1", probe, time.monotonic() + timeout, proc)
-        yield base_url
+        yield base_url, proc
     finally:
         stop(proc)
