@@ -63,7 +63,15 @@ class Contract:
 
 def load_contract(root: Path | None = None) -> Contract:
     """The contract under ``root`` (default: the shipped schemas); cached per directory."""
-    return _load(str((root or schemas_dir()).resolve()))
+    if root is None:
+        return _load_shipped()
+    return _load(str(root.resolve()))
+
+
+@cache
+def _load_shipped() -> Contract:
+    # The shipped contract is asked for on every validated task: resolve its path once.
+    return _load(str(schemas_dir().resolve()))
 
 
 @cache

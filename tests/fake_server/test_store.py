@@ -105,10 +105,22 @@ def test_count_tasks_matches_list_tasks(store):
     store.add_task(task("t-1"))
     store.add_task(task("t-2", api_key="other"))
     store.add_task(task("t-3", status="success"))
-    for key in (None, "k", "other", "nobody"):
-        for status in (None, "processing", "success", "error"):
-            listed = store.list_tasks(api_key=key, status=status)
-            assert store.count_tasks(api_key=key, status=status) == len(listed)
+
+    def agree() -> None:
+        for key in (None, "k", "other", "nobody"):
+            for status in (None, "processing", "success", "error"):
+                listed = store.list_tasks(api_key=key, status=status)
+                assert store.count_tasks(api_key=key, status=status) == len(listed)
+
+    agree()
+    store.put_task(task("t-1", status="error"))  # a status change moves the counts
+    store.put_task(task("t-4", api_key="other"))  # put without add
+    store.put_task(task("t-4", api_key="other"))  # rewritten, same status
+    agree()
+    assert store.count_tasks(api_key="other", status="processing") == 2
+    store.clear()
+    agree()
+    assert store.count_tasks() == 0
 
 
 def test_records_handed_out_are_copies(store):

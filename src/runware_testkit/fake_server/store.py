@@ -10,6 +10,7 @@ import copy
 import json
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from os import PathLike
 from typing import Protocol
@@ -68,14 +69,16 @@ class Store(Protocol):
 class MemoryStore:
     """A store held in process memory; thread-safe.
 
-    Task UUIDs are also indexed by status, so listing the processing tasks (which every
-    submit does to enforce the open-task cap) costs the number of open tasks, not of all tasks.
+    Task UUIDs are also indexed by status, and counted per (API key, status), so counting a
+    key's processing tasks (which every submit does to enforce the open-task cap) costs
+    nothing, and listing them costs the number of open tasks, not of all tasks.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._tasks: dict[str, TaskRecord] = {}
         self._by_status: dict[str, dict[str, None]] = {}
+        self._per_key: Counter[tuple[str | None, str]] = Counter()
         self._order: dict[str, int] = {}
         self._media: dict[str, MediaRecord] = {}
 
@@ -84,8 +87,11 @@ class MemoryStore:
         old = self._tasks.get(record.task_uuid)
         if old is None:
             self._order[record.task_uuid] = len(self._order)
-        elif old.status != record.status:
-            self._by_status[old.status].pop(record.task_uuid, None)
+        else:
+            self._per_key[old.api_key, old.status] -= 1
+            if old.status != record.status:
+                self._by_status[old.status].pop(record.task_uuid, None)
+        self._per_key[record.api_key, record.status] += 1
         self._tasks[record.task_uuid] = record
         self._by_status.setdefault(record.status, {})[record.task_uuid] = None
 
@@ -131,10 +137,11 @@ class MemoryStore:
     def count_tasks(self, *, api_key: str | None = None, status: str | None = None) -> int:
         """How many tasks match, without copying them."""
         with self._lock:
-            candidates = self._tasks if status is None else self._by_status.get(status, {})
             if api_key is None:
-                return len(candidates)
-            return sum(1 for task_uuid in candidates if self._tasks[task_uuid].api_key == api_key)
+                return len(self._tasks if status is None else self._by_status.get(status, {}))
+            if status is not None:
+                return self._per_key[api_key, status]
+            return sum(n for (key, _), n in self._per_key.items() if key == api_key)
 
     def put_media(self, record: MediaRecord) -> None:
         """Insert or replace a media record."""
@@ -162,6 +169,7 @@ class MemoryStore:
         with self._lock:
             self._tasks.clear()
             self._by_status.clear()
+            self._per_key.clear()
             self._order.clear()
             self._media.clear()
 

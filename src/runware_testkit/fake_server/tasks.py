@@ -17,6 +17,7 @@ Other keys are kept untouched for the caller's own use.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -95,6 +96,12 @@ class TaskRecord:
         """Return a JSON-compatible dict of every field."""
         return dataclasses.asdict(self)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> TaskRecord:
+        """A copy sharing nothing mutable. Records are copied on every store read and write,
+        so the JSON-shaped fields are copied directly rather than through `copy.deepcopy`'s
+        generic machinery (several times faster on these shapes)."""
+        return TaskRecord(**{name: _copy_value(getattr(self, name), memo) for name in _TASK_FIELDS})
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TaskRecord:
         """Rebuild a record from `to_dict` output (unknown keys are ignored)."""
@@ -148,3 +155,21 @@ class MediaRecord:
 def _known_fields(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     names = {f.name for f in dataclasses.fields(cls)}
     return {key: value for key, value in data.items() if key in names}
+
+
+_TASK_FIELDS = tuple(f.name for f in dataclasses.fields(TaskRecord))
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def _copy_value(value: Any, memo: dict[int, Any]) -> Any:
+    """A deep copy of a JSON-shaped value (dicts, lists, scalars); other objects go through
+    `copy.deepcopy`."""
+    if isinstance(value, _IMMUTABLE):
+        return value
+    if type(value) is dict:
+        return {key: _copy_value(item, memo) for key, item in value.items()}
+    if type(value) is list:
+        return [_copy_value(item, memo) for item in value]
+    if type(value) is ScheduledFailure:
+        return ScheduledFailure(value.code, value.message, value.after_polls)
+    return copy.deepcopy(value, memo)
