@@ -164,6 +164,18 @@ def test_submitting_below_the_cap_reads_no_open_task(clock):
     assert store.listed == 50
 
 
+def test_at_the_cap_only_the_oldest_tasks_are_finished_to_make_room(clock):
+    store = ListingStore()
+    engine = Engine(store, clock, IdSource(1), "immediate", max_open_tasks=100)
+    first = [submit(engine) for _ in range(100)]
+    assert store.count_tasks(status="processing") == 100 and store.listed == 0
+    submit(engine)
+    assert store.get_task(first[0].task_uuid).status == "success"
+    assert {store.get_task(r.task_uuid).status for r in first[1:]} == {"processing"}
+    assert store.count_tasks(status="processing") == 100
+    assert store.listed == 1  # the oldest task alone, not every open one
+
+
 def test_finished_immediate_tasks_do_not_count_as_open(clock):
     engine = Engine(MemoryStore(), clock, IdSource(1), max_open_tasks=1)
     submit(engine)

@@ -123,6 +123,21 @@ def test_count_tasks_matches_list_tasks(store):
     assert store.count_tasks() == 0
 
 
+def test_list_tasks_pages_in_insertion_order(store):
+    for n in range(7):
+        store.add_task(task(f"t-{n}", api_key="k" if n % 2 == 0 else "other"))
+    store.put_task(task("t-2", status="success"))
+    ids = [r.task_uuid for r in store.list_tasks(api_key="k", status="processing")]
+    assert ids == ["t-0", "t-4", "t-6"]
+    paged = [
+        [r.task_uuid for r in store.list_tasks(status="processing", offset=o, limit=2)]
+        for o in (0, 2, 4, 6)
+    ]
+    assert paged == [["t-0", "t-1"], ["t-3", "t-4"], ["t-5", "t-6"], []]
+    assert [r.task_uuid for r in store.list_tasks(api_key="k", offset=1)] == ["t-2", "t-4", "t-6"]
+    assert store.list_tasks(limit=0) == []
+
+
 def test_records_handed_out_are_copies(store):
     original = task()
     store.add_task(original)

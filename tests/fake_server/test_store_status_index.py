@@ -106,3 +106,15 @@ def test_sqlite_listings_by_status_use_an_index(tmp_path, filters):
             assert "SCAN tasks" not in details, details
     finally:
         store.close()
+
+
+def test_tasks_finishing_out_of_order_are_listed_in_insertion_order(store):
+    for name in ("a", "b", "c", "d"):
+        store.add_task(record(name))
+    for name in ("d", "b", "c"):
+        store.put_task(record(name, status="success"))
+    assert uuids(store.list_tasks(status="success")) == ["b", "c", "d"]
+    assert uuids(store.list_tasks(status="success", offset=1, limit=1)) == ["c"]
+    store.put_task(record("a", status="success"))
+    assert uuids(store.list_tasks(status="success")) == ["a", "b", "c", "d"]
+    assert uuids(store.list_tasks(status="processing")) == []

@@ -69,6 +69,8 @@ OUTPUT_EXTENSIONS: dict[str, str] = {"MP4": "mp4", "WEBM": "webm", "MOV": "mov"}
 DEFAULT_OUTPUT_QUALITY = 95
 DEFAULT_OUTPUT_SIZE: dict[str, tuple[int, int]] = {ALEPH_V1: (1280, 720), ALEPH_2_0: (1280, 720)}
 _FALLBACK_SIZE = (1280, 720)
+_CAP_PAGE = 64
+"""Most open tasks read per page when a key is at its open-task cap."""
 _UINT32 = 2**32
 
 FinishListener = Callable[[TaskRecord], None]
@@ -400,11 +402,31 @@ class Engine:
 
         Re-deriving can only finish tasks, so while the stored ``processing`` count is below the
         cap the answer is no without reading a single task: a submission costs the same with
-        one task open as with a thousand.
+        one task open as with a thousand. At the cap, open tasks are re-derived oldest first
+        until one finishes.
         """
-        if self.store.count_tasks(api_key=api_key, status="processing") < limit:
-            return False
-        return len(self._open(api_key, finished)) >= limit
+        open_now = self.store.count_tasks(api_key=api_key, status="processing")
+        still_open = 0
+        page_size = open_now - limit + 1
+        while open_now >= limit:
+            # Oldest first, a page at a time (the first just big enough to make room, then
+            # doubling), stopping as soon as enough have finished: a key at the cap whose
+            # tasks finish when read pays for one task per submit, not for all of them.
+            page = self.store.list_tasks(
+                api_key=api_key, status="processing", offset=still_open, limit=page_size
+            )
+            if not page:
+                return True
+            for record in page:
+                self._refresh(record, finished)
+                if record.finished:
+                    open_now -= 1
+                    if open_now < limit:
+                        return False
+                else:
+                    still_open += 1
+            page_size = min(2 * page_size, _CAP_PAGE)
+        return False
 
     def _refresh(
         self, record: TaskRecord, finished: list[TaskRecord], *, always_save: bool = False

@@ -7,6 +7,7 @@ is written back with `put_task` / `put_media`. Listings keep first-insertion ord
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import sqlite3
 import threading
@@ -36,9 +37,15 @@ class Store(Protocol):
         ...
 
     def list_tasks(
-        self, *, api_key: str | None = None, status: str | None = None
+        self,
+        *,
+        api_key: str | None = None,
+        status: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[TaskRecord]:
-        """Return the tasks, optionally only those of one API key and/or one status."""
+        """Return the tasks in insertion order, optionally only those of one API key and/or
+        one status, skipping the first `offset` matches and returning at most `limit`."""
         ...
 
     def count_tasks(self, *, api_key: str | None = None, status: str | None = None) -> int:
@@ -79,6 +86,8 @@ class MemoryStore:
         self._tasks: dict[str, TaskRecord] = {}
         self._by_status: dict[str, dict[str, None]] = {}
         self._per_key: Counter[tuple[str | None, str]] = Counter()
+        self._last_in: dict[str, int] = {}
+        self._unsorted: set[str] = set()
         self._order: dict[str, int] = {}
         self._media: dict[str, MediaRecord] = {}
 
@@ -93,7 +102,13 @@ class MemoryStore:
                 self._by_status[old.status].pop(record.task_uuid, None)
         self._per_key[record.api_key, record.status] += 1
         self._tasks[record.task_uuid] = record
-        self._by_status.setdefault(record.status, {})[record.task_uuid] = None
+        index = self._by_status.setdefault(record.status, {})
+        if record.task_uuid not in index:
+            order = self._order[record.task_uuid]
+            if order < self._last_in.get(record.status, -1):
+                self._unsorted.add(record.status)
+            self._last_in[record.status] = max(order, self._last_in.get(record.status, -1))
+            index[record.task_uuid] = None
 
     def add_task(self, record: TaskRecord) -> bool:
         """Insert a new task; return False if its UUID is taken."""
@@ -119,20 +134,34 @@ class MemoryStore:
             return copy.deepcopy(record) if record is not None else None
 
     def list_tasks(
-        self, *, api_key: str | None = None, status: str | None = None
+        self,
+        *,
+        api_key: str | None = None,
+        status: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[TaskRecord]:
-        """Return copies of the matching tasks (in insertion order)."""
+        """Return copies of the matching tasks (in insertion order), from the `offset`-th
+        match, at most `limit` of them."""
         with self._lock:
             if status is None:
-                candidates = list(self._tasks.values())
+                candidates: Iterable[TaskRecord] = self._tasks.values()
             else:
-                uuids = sorted(self._by_status.get(status, ()), key=self._order.__getitem__)
-                candidates = [self._tasks[task_uuid] for task_uuid in uuids]
-            return [
-                copy.deepcopy(record)
-                for record in candidates
-                if api_key is None or record.api_key == api_key
-            ]
+                tasks = self._tasks
+                candidates = (tasks[task_uuid] for task_uuid in self._status_index(status))
+            matches = (r for r in candidates if api_key is None or r.api_key == api_key)
+            stop = None if limit is None else offset + limit
+            return [copy.deepcopy(record) for record in itertools.islice(matches, offset, stop)]
+
+    def _status_index(self, status: str) -> dict[str, None]:
+        """The UUIDs of the tasks in `status`, in insertion order (re-sorted only after a task
+        older than the last one entered the status, e.g. finishing out of order)."""
+        index = self._by_status.get(status, {})
+        if status in self._unsorted:
+            index = dict.fromkeys(sorted(index, key=self._order.__getitem__))
+            self._by_status[status] = index
+            self._unsorted.discard(status)
+        return index
 
     def count_tasks(self, *, api_key: str | None = None, status: str | None = None) -> int:
         """How many tasks match, without copying them."""
@@ -170,6 +199,8 @@ class MemoryStore:
             self._tasks.clear()
             self._by_status.clear()
             self._per_key.clear()
+            self._last_in.clear()
+            self._unsorted.clear()
             self._order.clear()
             self._media.clear()
 
@@ -274,16 +305,23 @@ class SQLiteStore:
         return TaskRecord.from_dict(json.loads(row[0])) if row else None
 
     def list_tasks(
-        self, *, api_key: str | None = None, status: str | None = None
+        self,
+        *,
+        api_key: str | None = None,
+        status: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[TaskRecord]:
-        """Return the matching tasks in insertion order.
+        """Return the matching tasks in insertion order, from the `offset`-th match, at most
+        `limit` of them.
 
         Only the filters given go into the WHERE clause, so SQLite can use the indexes.
         """
         where, params = _task_filter(api_key, status)
+        page = (-1 if limit is None else limit, offset)
         with self._lock:
             rows = self._conn.execute(
-                f"SELECT record FROM tasks{where} ORDER BY seq", params
+                f"SELECT record FROM tasks{where} ORDER BY seq LIMIT ? OFFSET ?", params + page
             ).fetchall()
         return [TaskRecord.from_dict(json.loads(row[0])) for row in rows]
 
