@@ -4,13 +4,16 @@ import httpx
 import pytest
 
 from runware_testkit.fake_server.clock import ManualClock
+from runware_testkit.fake_server.config import ServerConfig
 from runware_testkit.fake_server.delivery import (
     Allowlist,
     Delivery,
     DeliveryOutcome,
     TargetRefused,
+    tls_context,
 )
 from runware_testkit.fake_server.journal import Journal
+from runware_testkit.fake_server.state import ServerState
 
 HOOK = "http://127.0.0.1:9000/hook?token=abc"
 PAYLOAD = {"data": [{"taskType": "videoInference", "taskUUID": "t-1", "videoUUID": "v-1"}]}
@@ -312,3 +315,15 @@ async def test_allowlist_from_server_config_shape(journal, sleeps):
     delivery, _ = make(journal, sleeps, 200, allowlist=("127.0.0.1", "localhost", "::1"))
     assert (await delivery.deliver_webhook("http://localhost:1/x", PAYLOAD)).delivered
     assert (await delivery.deliver_webhook("http://127.0.0.2:1/x", PAYLOAD)).refused
+
+
+async def test_outgoing_clients_share_one_tls_context(journal):
+    """Every delivery and input-download client verifies with the same TLS context, so none
+    loads the CA bundle again."""
+    delivery = Delivery(journal)
+    state = ServerState(ServerConfig())
+    for client in (delivery._default_client(), delivery._default_client(), state.http_client()):
+        async with client:
+            pool = client._transport._pool
+            assert pool._ssl_context is tls_context()
+    assert tls_context() is tls_context()

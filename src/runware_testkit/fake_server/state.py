@@ -20,7 +20,7 @@ import httpx
 from ..contract import Contract, load_contract
 from .clock import Clock, SystemClock
 from .config import ServerConfig
-from .delivery import Allowlist, Delivery
+from .delivery import Allowlist, Delivery, tls_context
 from .engine import Engine
 from .ids import IdSource
 from .journal import Journal
@@ -105,6 +105,7 @@ class ServerState:
         if self.app is not None:
             mounts[f"all://{IN_PROCESS_HOST}"] = httpx.ASGITransport(app=self.app)
         kwargs.setdefault("timeout", self.config.fetch_timeout)
+        kwargs.setdefault("verify", tls_context())
         return httpx.AsyncClient(mounts=mounts, trust_env=False, **kwargs)
 
     # -- background jobs ----------------------------------------------------------------------
