@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from ..fake_server.app import create_app
 from ..fake_server.config import ServerConfig
-from ..fake_server.delivery import Delivery
+from ..fake_server.delivery import Delivery, tls_context
 from ..fake_server.state import IN_PROCESS_HOST, ServerState
 from .bridge import LoopThread
 from .clock import SwitchableClock
@@ -71,9 +71,9 @@ class _RespxOnlyTransport(httpx.AsyncBaseTransport):
                 "runware_mock is not active, so the fake makes no outgoing call", request=request
             )
         if self._inner is None:
-            # Built on first use: an httpx transport loads the CA bundle into a new SSL
-            # context, which costs tens of milliseconds per fake that never sends a webhook.
-            self._inner = httpx.AsyncHTTPTransport(trust_env=False)
+            # Built on first use, on the shared TLS context: a transport of its own would load
+            # the CA bundle again, tens of milliseconds per fake.
+            self._inner = httpx.AsyncHTTPTransport(trust_env=False, verify=tls_context())
         return await self._inner.handle_async_request(request)
 
     async def aclose(self) -> None:
