@@ -176,6 +176,54 @@ def test_at_the_cap_only_the_oldest_tasks_are_finished_to_make_room(clock):
     assert store.listed == 1  # the oldest task alone, not every open one
 
 
+def test_refusals_at_the_cap_are_not_rescanned_until_something_changes(clock):
+    store = ListingStore()
+    engine = Engine(store, clock, IdSource(1), "polls:3", max_open_tasks=20)
+    tasks = [submit(engine) for _ in range(20)]
+    for _ in range(3):
+        with pytest.raises(TooManyOpenTasks):
+            submit(engine)
+    assert store.listed == 20  # one scan serves every retry
+    for _ in range(4):
+        engine.poll(tasks[0].task_uuid, api_key=KEY)  # finishes the oldest task
+    submit(engine)  # a write happened: scanned again, and there is room
+    with pytest.raises(TooManyOpenTasks):
+        submit(engine)
+    assert store.listed == 40
+
+
+def test_a_refusal_at_the_cap_ends_when_the_clock_reaches_a_finish(clock):
+    store = ListingStore()
+    engine = Engine(store, clock, IdSource(1), "time:10", max_open_tasks=5)
+    for _ in range(5):
+        submit(engine)
+        clock.advance(1)
+    with pytest.raises(TooManyOpenTasks):
+        submit(engine)
+    listed = store.listed
+    clock.advance(4.9)  # the oldest finishes at 10.0 after its submission: not yet
+    with pytest.raises(TooManyOpenTasks):
+        submit(engine)
+    assert store.listed == listed
+    clock.advance(0.1)
+    submit(engine)
+    assert store.listed > listed
+
+
+def test_a_held_failure_keeps_a_task_open_until_polled(clock):
+    engine = Engine(MemoryStore(), clock, IdSource(1), "immediate", max_open_tasks=1)
+    failure = ScheduledFailure("insufficientCredits", "no", after_polls=2)
+    held = engine.submit(make_task(), api_key=KEY, failure=failure)
+    with pytest.raises(TooManyOpenTasks):
+        submit(engine)
+    with pytest.raises(TooManyOpenTasks):
+        submit(engine)
+    for _ in range(3):
+        engine.poll(held.task_uuid, api_key=KEY)
+    assert engine.store.get_task(held.task_uuid).status == "error"
+    submit(engine)
+
+
 def test_finished_immediate_tasks_do_not_count_as_open(clock):
     engine = Engine(MemoryStore(), clock, IdSource(1), max_open_tasks=1)
     submit(engine)

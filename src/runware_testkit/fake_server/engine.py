@@ -34,8 +34,9 @@ request's ``width``/``height``, else the facts ``source_width``/``source_height`
 from __future__ import annotations
 
 import copy
+import math
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -104,6 +105,11 @@ class Engine:
         self.max_open_tasks = max_open_tasks
         self.on_finish = on_finish
         self._lock = threading.RLock()
+        self._writes = 0
+        """Task writes so far: a refusal at the cap stays valid while this is unchanged."""
+        self._full_at: dict[str, tuple[int, int, float]] = {}
+        """API key -> (writes, cap, time before which no open task can finish) after a scan at
+        the cap that finished nothing."""
 
     @property
     def default_progression(self) -> str:
@@ -168,6 +174,7 @@ class Engine:
                 facts=facts,
                 scheduled_failure=copy.copy(failure),
             )
+            self._writes += 1
             if not self.store.add_task(record):
                 raise DuplicateTask(task_uuid)
             return record
@@ -195,7 +202,7 @@ class Engine:
         with self._op() as finished:
             record = self._stored_open(task_uuid)
             media = self._finish_success(record)
-            self.store.put_task(record, media=media)
+            self._put_task(record, media=media)
             finished.append(record)
             return record
 
@@ -204,7 +211,7 @@ class Engine:
         with self._op() as finished:
             record = self._stored_open(task_uuid)
             self._finish_error(record, code, message)
-            self.store.put_task(record)
+            self._put_task(record)
             finished.append(record)
             return record
 
@@ -222,7 +229,7 @@ class Engine:
         with self._op():
             record = self._stored_open(task_uuid)
             record.scheduled_failure = failure
-            self.store.put_task(record)
+            self._put_task(record)
             return record
 
     def update_facts(self, task_uuid: str, facts: dict[str, Any]) -> TaskRecord:
@@ -232,7 +239,7 @@ class Engine:
             if record is None:
                 raise TaskNotFound(task_uuid)
             record.facts.update(copy.deepcopy(facts))
-            self.store.put_task(record)
+            self._put_task(record)
             return record
 
     def settle(self) -> list[TaskRecord]:
@@ -259,6 +266,7 @@ class Engine:
         """Forget every task and media file (the clock and id sequence are left alone)."""
         with self._op():
             self.store.clear()
+            self._writes += 1
 
     def reseed(self, seed: int | None) -> None:
         """Restart the id/seed sequence from `seed` (None: fresh entropy)."""
@@ -403,10 +411,19 @@ class Engine:
         Re-deriving can only finish tasks, so while the stored ``processing`` count is below the
         cap the answer is no without reading a single task: a submission costs the same with
         one task open as with a thousand. At the cap, open tasks are re-derived oldest first
-        until one finishes.
+        until one finishes; when none can, the answer is kept until a task is written or the
+        clock reaches the first time one could finish on its own.
         """
         open_now = self.store.count_tasks(api_key=api_key, status="processing")
+        if open_now < limit:
+            return False
+        known = self._full_at.get(api_key)
+        if known is not None and known[:2] == (self._writes, limit) and self.clock.now() < known[2]:
+            # Nothing was written since a scan found every open task unable to finish before
+            # known[2]: still full, without reading them again (clients retrying at the cap).
+            return True
         still_open = 0
+        next_finish = math.inf
         page_size = open_now - limit + 1
         while open_now >= limit:
             # Oldest first, a page at a time (the first just big enough to make room, then
@@ -416,6 +433,7 @@ class Engine:
                 api_key=api_key, status="processing", offset=still_open, limit=page_size
             )
             if not page:
+                self._full_at[api_key] = (self._writes, limit, next_finish)
                 return True
             for record in page:
                 self._refresh(record, finished)
@@ -425,8 +443,14 @@ class Engine:
                         return False
                 else:
                     still_open += 1
+                    next_finish = min(next_finish, _finish_time(record))
             page_size = min(2 * page_size, _CAP_PAGE)
         return False
+
+    def _put_task(self, record: TaskRecord, *, media: Iterable[MediaRecord] = ()) -> None:
+        """Save `record` (and `media`), counting the write."""
+        self._writes += 1
+        self.store.put_task(record, media=media)
 
     def _refresh(
         self, record: TaskRecord, finished: list[TaskRecord], *, always_save: bool = False
@@ -435,7 +459,7 @@ class Engine:
         was_finished = record.finished
         changed, media = self._advance(record)
         if changed or always_save:
-            self.store.put_task(record, media=media)
+            self._put_task(record, media=media)
         if record.finished and not was_finished:
             finished.append(record)
 
@@ -614,3 +638,12 @@ def _is_int(value: object) -> bool:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _finish_time(record: TaskRecord) -> float:
+    """Clock time at which the open `record` finishes with no further poll (inf: never)."""
+    failure = record.scheduled_failure
+    if failure is not None and record.polls <= failure.after_polls and failure.after_polls > 0:
+        return math.inf
+    after = parse_progression(record.progression).finish_after()
+    return math.inf if after is None else record.created_at + after

@@ -47,6 +47,11 @@ class Progression(Protocol):
         """Derive the state from the task's poll count (this poll included) and its age."""
         ...
 
+    def finish_after(self) -> float | None:
+        """Seconds after submission at which the task is finished with no further poll;
+        None when only polls can finish it."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Immediate:
@@ -55,6 +60,10 @@ class Immediate:
     def state(self, *, polls: int, elapsed: float) -> ProgressState:
         """Always finished."""
         return ProgressState(done=True, progress=100)
+
+    def finish_after(self) -> float | None:
+        """At once."""
+        return 0.0
 
     def __str__(self) -> str:
         return "immediate"
@@ -76,6 +85,10 @@ class Polls:
             return ProgressState(done=True, progress=100)
         return ProgressState(done=False, progress=_clamp(polls * 100 // (self.count + 1)))
 
+    def finish_after(self) -> float | None:
+        """At once for ``polls:0``; otherwise never without polls."""
+        return 0.0 if self.count == 0 else None
+
     def __str__(self) -> str:
         return f"polls:{self.count}"
 
@@ -96,6 +109,10 @@ class Time:
         if elapsed >= self.seconds:
             return ProgressState(done=True, progress=100)
         return ProgressState(done=False, progress=_clamp(int(elapsed / self.seconds * 100)))
+
+    def finish_after(self) -> float | None:
+        """After `seconds`."""
+        return float(self.seconds)
 
     def __str__(self) -> str:
         seconds = float(self.seconds)
