@@ -123,3 +123,14 @@ def test_time_progress_is_clamped_when_the_clock_went_back():
 
 def test_time_zero_is_done_at_once():
     assert Time(0.0).state(polls=0, elapsed=0.0).done is True
+
+
+def test_finish_after_says_when_no_poll_is_needed():
+    assert parse_progression("immediate").finish_after() == 0.0
+    assert parse_progression("polls:0").finish_after() == 0.0
+    assert parse_progression("polls:3").finish_after() is None
+    assert parse_progression("time:2.5").finish_after() == 2.5
+    # Consistent with state(): finished at that age with no poll, not just before it.
+    timed = parse_progression("time:2.5")
+    assert timed.state(polls=0, elapsed=2.5).done
+    assert not timed.state(polls=0, elapsed=2.49).done
