@@ -472,3 +472,32 @@ async def test_unexpected_failure_is_a_runware_500(state):
         answer = await client.get("/__testkit/tasks")
     assert answer.status_code == 500
     assert error_of(answer)["code"] == "internalServerError"
+
+
+# -- drain -------------------------------------------------------------------------------------
+
+
+async def test_drain_waits_for_background_work_with_the_given_timeout(client, state):
+    waited: list[float] = []
+
+    async def drain(timeout: float) -> None:
+        waited.append(timeout)
+
+    state.drain = drain
+    state.pending_jobs = lambda: 2
+    assert (await client.post("/__testkit/drain")).json() == {"pending": 2}
+    assert (await client.post("/__testkit/drain?timeout=2.5")).json() == {"pending": 2}
+    assert waited == [10.0, 2.5]
+
+
+async def test_drain_without_background_work_answers_at_once(client):
+    assert (await client.post("/__testkit/drain")).json() == {"pending": 0}
+
+
+@pytest.mark.parametrize(
+    "query", ["timeout=soon", "timeout=-1", "timeout=nan", "timeout=301", "x=1"]
+)
+async def test_drain_rejects_bad_queries(client, query):
+    answer = await client.post(f"/__testkit/drain?{query}")
+    assert answer.status_code == 400
+    assert error_of(answer)["parameter"] in {"timeout", "x"}

@@ -26,6 +26,8 @@ POST     /__testkit/tasks/{uuid}/fail       ``{"code", "message"?}``: finish it 
 POST     /__testkit/scenarios        one scenario object or a list (all or nothing)
 GET      /__testkit/scenarios        pending scenarios
 DELETE   /__testkit/scenarios        drop every pending scenario
+POST     /__testkit/drain            ``?timeout=`` (s, default 10): wait for webhook and upload
+                                    deliveries in flight; ``{"pending": n}`` left after it
 =======  ==========================  ==========================================================
 
 ``reset`` calls ``state.reset()`` when the state has one (it may forget more, such as WebSocket
@@ -71,6 +73,10 @@ __all__ = [
 ]
 
 PREFIX = "/__testkit"
+DRAIN_TIMEOUT = 10.0
+"""Default longest wait (seconds) of ``POST /__testkit/drain``."""
+MAX_DRAIN_TIMEOUT = 300.0
+"""Longest wait ``POST /__testkit/drain`` accepts."""
 TOKEN_HEADER = "X-Testkit-Token"
 
 _log = logging.getLogger(__name__)
@@ -371,6 +377,16 @@ def control_routes(state: Any) -> list[Route]:
         state.scenarios.clear()
         return json_response({"cleared": count})
 
+    async def drain(request: Request) -> Response:
+        params = dict(request.query_params)
+        _only_keys(params, {"timeout"}, where="query parameter")
+        timeout = _float_param(params.get("timeout"), "timeout", default=DRAIN_TIMEOUT)
+        wait = getattr(state, "drain", None)
+        if wait is not None:
+            await wait(timeout)
+        pending = getattr(state, "pending_jobs", None)
+        return json_response({"pending": pending() if pending is not None else 0})
+
     table: list[tuple[str, Handler, list[str]]] = [
         ("/health", health, ["GET"]),
         ("/reset", reset, ["POST"]),
@@ -385,6 +401,7 @@ def control_routes(state: Any) -> list[Route]:
         ("/scenarios", add_scenarios, ["POST"]),
         ("/scenarios", list_scenarios, ["GET"]),
         ("/scenarios", clear_scenarios, ["DELETE"]),
+        ("/drain", drain, ["POST"]),
     ]
     return [
         Route(
@@ -428,6 +445,22 @@ def _int_param(raw: str | None, name: str, *, default: int | None, low: int) -> 
         raise BadInput(f"{name} must be an integer, got {raw!r}.", parameter=name) from None
     if value < low:
         raise BadInput(f"{name} must be >= {low}, got {value}.", parameter=name)
+    return value
+
+
+def _float_param(raw: str | None, name: str, *, default: float) -> float:
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        message = f"{name} must be a number of seconds, got {raw!r}."
+        raise BadInput(message, parameter=name) from None
+    if not math.isfinite(value) or value < 0 or value > MAX_DRAIN_TIMEOUT:
+        raise BadInput(
+            f"{name} must be between 0 and {MAX_DRAIN_TIMEOUT:g} seconds, got {raw!r}.",
+            parameter=name,
+        )
     return value
 
 
