@@ -470,10 +470,7 @@ class Engine:
         elapsed = self.clock.now() - record.created_at
         state = parse_progression(record.progression).state(polls=record.polls, elapsed=elapsed)
         failure = record.scheduled_failure
-        held = (
-            failure is not None and failure.after_polls > 0 and record.polls <= failure.after_polls
-        )
-        if state.done and held:
+        if state.done and _held_by_failure(record):
             state = ProgressState(done=False, progress=min(state.progress, 99))
         if not state.done:
             progress = max(record.progress, state.progress)
@@ -640,10 +637,15 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _held_by_failure(record: TaskRecord) -> bool:
+    """True while a scheduled failure keeps `record` processing until more polls arrive."""
+    failure = record.scheduled_failure
+    return failure is not None and failure.after_polls > 0 and record.polls <= failure.after_polls
+
+
 def _finish_time(record: TaskRecord) -> float:
     """Clock time at which the open `record` finishes with no further poll (inf: never)."""
-    failure = record.scheduled_failure
-    if failure is not None and record.polls <= failure.after_polls and failure.after_polls > 0:
+    if _held_by_failure(record):
         return math.inf
     after = parse_progression(record.progression).finish_after()
     return math.inf if after is None else record.created_at + after
