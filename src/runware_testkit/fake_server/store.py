@@ -86,7 +86,6 @@ class MemoryStore:
         self._tasks: dict[str, TaskRecord] = {}
         self._by_status: dict[str, dict[str, None]] = {}
         self._per_key: Counter[tuple[str | None, str]] = Counter()
-        self._last_in: dict[str, int] = {}
         self._unsorted: set[str] = set()
         self._order: dict[str, int] = {}
         self._media: dict[str, MediaRecord] = {}
@@ -104,10 +103,9 @@ class MemoryStore:
         self._tasks[record.task_uuid] = record
         index = self._by_status.setdefault(record.status, {})
         if record.task_uuid not in index:
-            order = self._order[record.task_uuid]
-            if order < self._last_in.get(record.status, -1):
+            last = next(reversed(index), None)
+            if last is not None and self._order[record.task_uuid] < self._order[last]:
                 self._unsorted.add(record.status)
-            self._last_in[record.status] = max(order, self._last_in.get(record.status, -1))
             index[record.task_uuid] = None
 
     def add_task(self, record: TaskRecord) -> bool:
@@ -199,7 +197,6 @@ class MemoryStore:
             self._tasks.clear()
             self._by_status.clear()
             self._per_key.clear()
-            self._last_in.clear()
             self._unsorted.clear()
             self._order.clear()
             self._media.clear()
