@@ -57,7 +57,7 @@ from starlette.routing import Route
 from .errors import EngineError
 from .journal import KINDS
 from .scenarios import Scenario, describe_error
-from .wire import BatchError, decode_json
+from .wire import BatchError, decode_json, json_type_phrase
 
 __all__ = [
     "PREFIX",
@@ -378,7 +378,7 @@ def control_routes(state: Any) -> list[Route]:
         return json_response({"cleared": count})
 
     async def drain(request: Request) -> Response:
-        params = dict(request.query_params)
+        params = request.query_params
         _only_keys(params, {"timeout"}, where="query parameter")
         timeout = _float_param(params.get("timeout"), "timeout", default=DRAIN_TIMEOUT)
         wait = getattr(state, "drain", None)
@@ -420,7 +420,7 @@ def control_routes(state: Any) -> list[Route]:
 def _object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadInput(
-            f"The request body must be a JSON object, got {_json_type(body)}.",
+            f"The request body must be a JSON object, got {json_type_phrase(body)}.",
             code="invalidRequestBody",
         )
     return body
@@ -489,16 +489,6 @@ def _engine_error(exc: EngineError) -> dict[str, Any]:
         "parameter": error.pop("parameter", None),
         **error,
     }
-
-
-def _json_type(value: Any) -> str:
-    return {
-        dict: "an object",
-        list: "an array",
-        str: "a string",
-        type(None): "null",
-        bool: "a boolean",
-    }.get(type(value), "a number")
 
 
 def _jsonable(value: Any) -> Any:

@@ -27,6 +27,7 @@ __all__ = [
     "error_object",
     "for_journal",
     "http_status",
+    "json_type_phrase",
     "parse_tasks",
 ]
 
@@ -121,7 +122,7 @@ def check_tasks(body: Any, *, max_tasks: int) -> list[Any]:
         raise BatchError(
             400,
             "invalidRequestBody",
-            f"The request body must be a JSON array of task objects, got {_json_type(body)}.",
+            f"The request body must be a JSON array of task objects, got {json_type_phrase(body)}.",
         )
     if not body:
         raise BatchError(
@@ -218,9 +219,13 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _json_type(value: object) -> str:
+def json_type_phrase(value: object) -> str:
+    """What kind of JSON value `value` is, for a message: ``an object``, ``an array``,
+    ``a string``, ``a boolean``, ``a number`` or ``null``."""
     if isinstance(value, dict):
         return "an object"
+    if isinstance(value, list):
+        return "an array"
     if isinstance(value, str):
         return "a string"
     if isinstance(value, bool):
