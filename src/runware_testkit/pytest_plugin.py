@@ -79,7 +79,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _MARKER_HELP)
     progression = _default_progression(config)
     if progression is not None:
-        from .fake_server.progression import parse_progression
+        from .fake_server.engine.progression import parse_progression
 
         try:
             parse_progression(progression)

@@ -119,7 +119,7 @@ class ServerConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
-        from .progression import parse_progression
+        from .engine.progression import parse_progression
 
         parse_progression(self.progression)
 
