@@ -36,8 +36,8 @@ from ..faults.scenarios import MagicTokenError, Scenario, magic_tokens
 from ..media.inputs import MediaInputError, load_media, resolve_video, sniff_format
 from ..media.probe import ProbeError, probe_video
 from ..protocol.contract_check import validate_task
+from ..protocol.sessions import Session
 from ..protocol.wire import TaskReply, error_object, task_head
-from ..transports.sessions import Session
 
 if TYPE_CHECKING:
     from ..state import ServerState

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from ..config import IN_PROCESS_HOST
 from ..engine.errors import MediaExpired, MediaNotFound
 from ..engine.records import MediaRecord
 from ..media.probe import ProbeError, decode_data_uri, probe_video
@@ -175,8 +176,6 @@ def _own_media(
 
 
 def _is_own_host(state: ServerState, netloc: str, request_base: str | None) -> bool:
-    from ..state import IN_PROCESS_HOST
-
     netloc = netloc.lower()
     own = {IN_PROCESS_HOST}
     for base in (request_base, state.config.base_url, state.base_url):

@@ -31,6 +31,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from ..engine.errors import TaskNotFound
 from ..handlers.dispatch import Context, Dispatcher
 from ..protocol.auth import key_error
+from ..protocol.sessions import Session
 from ..protocol.wire import (
     BatchError,
     TaskReply,
@@ -40,7 +41,6 @@ from ..protocol.wire import (
     error_object,
     for_journal,
 )
-from ..transports.sessions import Session
 
 if TYPE_CHECKING:
     from ..state import ServerState

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from runware_testkit.fake_server.engine.clock import ManualClock
-from runware_testkit.fake_server.transports.sessions import SessionRegistry
+from runware_testkit.fake_server.protocol.sessions import SessionRegistry
 
 
 def registry(clock: ManualClock, window: float = 120.0) -> SessionRegistry:
