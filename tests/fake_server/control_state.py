@@ -14,6 +14,7 @@ from runware_testkit.fake_server.engine.clock import Clock, ManualClock
 from runware_testkit.fake_server.engine.engine import Engine
 from runware_testkit.fake_server.engine.ids import IdSource
 from runware_testkit.fake_server.faults.scenarios import ScenarioQueue
+from runware_testkit.fake_server.handlers.registry import result_builders
 from runware_testkit.fake_server.journal import Journal
 from runware_testkit.fake_server.outbound.delivery import Delivery
 
@@ -43,7 +44,7 @@ def make_state(clock: Clock | None = None, **config: Any) -> State:
     journal = Journal(clock)
     state = State(
         config=Config(**config),
-        engine=Engine(clock=clock, ids=ids),
+        engine=Engine(clock=clock, ids=ids, results=result_builders()),
         clock=clock,
         ids=ids,
         journal=journal,

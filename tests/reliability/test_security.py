@@ -32,6 +32,7 @@ from fake_server.harness import (
 )
 from runware_testkit.fake_server.config import DEV_API_KEY, Limits
 from runware_testkit.fake_server.control.api import TOKEN_HEADER
+from runware_testkit.fake_server.media.image import render_image
 
 from .corpus import (
     MODES,
@@ -537,7 +538,7 @@ async def test_media_paths_cannot_escape_the_store(
     store_server: tuple[Harness, Path, bytes],
 ) -> None:
     server, canary, secret = store_server
-    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32).decode()
+    png = base64.b64encode(render_image("PNG", 4, 3)).decode()
     stored = await server.upload(f"data:image/png;base64,{png}")
     own_path = urllib.parse.urlsplit(stored["mediaURL"]).path.encode()
     status, body = await _get_raw(server, own_path)

@@ -9,7 +9,21 @@ Progression
     ``progression`` is the policy of tasks submitted without one (see
     `progression.parse_progression`): ``immediate`` by default, so the first ``getResponse``
     already answers ``success``. ``runware-testkit serve`` uses `SERVE_PROGRESSION`
-    (``time:8``) so a developer watching the app sees progress climb for a few seconds.
+    (``time:8``) so a developer watching the app sees tasks stay ``processing`` for a few
+    seconds.
+
+Answers where Runware's behaviour is not documented (PROTOCOL.md marks them [U] or [C/I])
+    ``report_progress`` (default False): whether ``processing`` poll items carry ``progress``
+    (0-100). Runware sends it only for the few tasks that support progress reporting, so by
+    default the fake leaves it out, like Runware for every inference model the kit ships.
+    ``webhook_error_envelope`` (default ``"poll"``): the body POSTed to ``webhookURL`` when a
+    task fails. ``"poll"`` is the envelope the task's failed ``getResponse`` answers (a
+    ``data`` item with ``status: "error"`` and the error, plus the same error in ``errors``):
+    the docs call a webhook "the complete task response", and a receiver that reads either
+    half finds it. ``"errors"`` sends ``{"errors": [{code, message, taskType, taskUUID}]}``
+    only; ``"data"`` the ``status: "error"`` item only.
+    ``webhook_success_status`` (default True): whether each success webhook's item carries
+    ``status: "success"`` as poll items do (the SDKs' result filters look for it).
 
 State
     ``state_path`` None keeps tasks and media in memory; a path keeps them in an SQLite file
@@ -31,11 +45,14 @@ import dataclasses
 from dataclasses import dataclass, field
 from os import PathLike
 
+from .engine.progression import parse_progression
+
 __all__ = [
     "DEV_API_KEY",
     "IN_PROCESS_HOST",
     "LOOPBACK_HOSTS",
     "SERVE_PROGRESSION",
+    "WEBHOOK_ERROR_ENVELOPES",
     "Limits",
     "ServerConfig",
 ]
@@ -52,6 +69,9 @@ SERVE_PROGRESSION = "time:8"
 LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.0/8", "::1", "localhost")
 """Hosts the server may call (webhooks, uploads, input downloads) by default: IPs, CIDR
 blocks, host names or ``*.`` wildcard names (see `delivery.Allowlist`)."""
+
+WEBHOOK_ERROR_ENVELOPES = ("poll", "errors", "data")
+"""Shapes of a failed task's webhook body (see ``ServerConfig.webhook_error_envelope``)."""
 
 MiB = 1024 * 1024
 
@@ -108,6 +128,12 @@ class ServerConfig:
     """Seed for UUIDs and result seeds (None: fresh entropy on every start)."""
     fetch_timeout: float = 10.0
     """Seconds allowed to download an input video from an allowlisted URL."""
+    report_progress: bool = False
+    """``processing`` poll items carry ``progress`` (0-100) when True."""
+    webhook_error_envelope: str = "poll"
+    """Body of a failed task's webhook: ``poll``, ``errors`` or ``data`` (module docstring)."""
+    webhook_success_status: bool = True
+    """Success webhook items carry ``status: "success"`` when True."""
 
     def __post_init__(self) -> None:
         keys = self.api_keys
@@ -123,8 +149,11 @@ class ServerConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
-        from .engine.progression import parse_progression
-
+        if self.webhook_error_envelope not in WEBHOOK_ERROR_ENVELOPES:
+            raise ValueError(
+                f"webhook_error_envelope must be one of {', '.join(WEBHOOK_ERROR_ENVELOPES)}, "
+                f"got {self.webhook_error_envelope!r}"
+            )
         parse_progression(self.progression)
 
     def accepts_key(self, key: object) -> bool:

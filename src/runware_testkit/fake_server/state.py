@@ -26,6 +26,7 @@ from .engine.ids import IdSource
 from .engine.records import TaskRecord
 from .engine.store import MemoryStore, SQLiteStore, Store
 from .faults.scenarios import ScenarioQueue
+from .handlers.registry import result_builders
 from .journal import Journal
 from .outbound.delivery import Allowlist, Delivery, tls_context
 from .outbound.notify import notify_finished
@@ -61,6 +62,7 @@ class ServerState:
             self.config.progression,
             max_open_tasks=self.config.limits.max_open_tasks,
             on_finish=self._on_finish,
+            results=result_builders(),
         )
         self.contract: Contract = contract if contract is not None else load_contract()
         self.journal = Journal(self.clock)

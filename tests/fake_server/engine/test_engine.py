@@ -4,12 +4,7 @@ import uuid
 import pytest
 
 from runware_testkit.fake_server.engine.clock import ManualClock
-from runware_testkit.fake_server.engine.engine import (
-    Engine,
-    output_extension,
-    poll_items,
-    render_results,
-)
+from runware_testkit.fake_server.engine.engine import Engine, ResultDraw
 from runware_testkit.fake_server.engine.errors import (
     DuplicateTask,
     MediaExpired,
@@ -19,10 +14,17 @@ from runware_testkit.fake_server.engine.errors import (
     TooManyOpenTasks,
 )
 from runware_testkit.fake_server.engine.ids import IdSource
-from runware_testkit.fake_server.engine.records import ScheduledFailure
+from runware_testkit.fake_server.engine.records import (
+    MediaRecord,
+    OutputPlan,
+    ScheduledFailure,
+    TaskFacts,
+)
 from runware_testkit.fake_server.engine.store import MemoryStore
+from runware_testkit.fake_server.handlers.registry import result_builders
 
 KEY = "key-a"
+BUILDERS = result_builders()
 OTHER_KEY = "key-b"
 BASE = "http://127.0.0.1:8000/media"
 
@@ -51,7 +53,14 @@ def finished_events():
 
 @pytest.fixture
 def engine(clock, finished_events):
-    return Engine(MemoryStore(), clock, IdSource(7), on_finish=finished_events.append)
+    return Engine(
+        MemoryStore(), clock, IdSource(7), on_finish=finished_events.append, results=BUILDERS
+    )
+
+
+def make_engine(clock, *args, **kwargs):
+    """An engine on `clock` running every task type the server runs."""
+    return Engine(MemoryStore(), clock, *args, results=BUILDERS, **kwargs)
 
 
 def submit(engine, **overrides):
@@ -85,7 +94,7 @@ def test_submit_stores_a_processing_task_as_sent(engine, clock):
 
 
 def test_submit_uses_the_default_or_the_given_progression(clock):
-    engine = Engine(MemoryStore(), clock, IdSource(1), default_progression="polls:2")
+    engine = make_engine(clock, IdSource(1), default_progression="polls:2")
     assert submit(engine).progression == "polls:2"
     assert submit(engine, progression=" Time:3.0 ").progression == "time:3"
 
@@ -94,7 +103,7 @@ def test_bad_progression_specs_are_refused(engine):
     with pytest.raises(ValueError, match="progression"):
         submit(engine, progression="soon")
     with pytest.raises(ValueError):
-        Engine(default_progression="polls:-1")
+        Engine(default_progression="polls:-1", results=BUILDERS)
     assert engine.all_tasks() == []
 
 
@@ -105,8 +114,7 @@ def test_bad_progression_specs_are_refused(engine):
         {"taskType": ""},
         {"numberResults": 0},
         {"numberResults": "2"},
-        {"outputFormat": "GIF"},
-        {"includeCost": True, "model": "acme:1@1"},
+        {"taskType": "imageCaption"},
     ],
 )
 def test_tasks_the_engine_cannot_run_are_refused(engine, overrides):
@@ -134,7 +142,7 @@ def test_duplicate_is_refused_even_after_the_task_finished(engine):
 
 
 def test_max_open_tasks_caps_processing_tasks_per_key(clock):
-    engine = Engine(MemoryStore(), clock, IdSource(1), "polls:5", max_open_tasks=2)
+    engine = make_engine(clock, IdSource(1), "polls:5", max_open_tasks=2)
     first = submit(engine)
     submit(engine)
     with pytest.raises(TooManyOpenTasks) as caught:
@@ -160,7 +168,7 @@ class ListingStore(MemoryStore):
 
 def test_submitting_below_the_cap_reads_no_open_task(clock):
     store = ListingStore()
-    engine = Engine(store, clock, IdSource(1), "polls:5", max_open_tasks=50)
+    engine = Engine(store, clock, IdSource(1), "polls:5", max_open_tasks=50, results=BUILDERS)
     for _ in range(50):
         submit(engine)
     assert store.listed == 0
@@ -171,7 +179,7 @@ def test_submitting_below_the_cap_reads_no_open_task(clock):
 
 def test_at_the_cap_only_the_oldest_tasks_are_finished_to_make_room(clock):
     store = ListingStore()
-    engine = Engine(store, clock, IdSource(1), "immediate", max_open_tasks=100)
+    engine = Engine(store, clock, IdSource(1), "immediate", max_open_tasks=100, results=BUILDERS)
     first = [submit(engine) for _ in range(100)]
     assert store.count_tasks(status="processing") == 100 and store.listed == 0
     submit(engine)
@@ -183,7 +191,7 @@ def test_at_the_cap_only_the_oldest_tasks_are_finished_to_make_room(clock):
 
 def test_refusals_at_the_cap_are_not_rescanned_until_something_changes(clock):
     store = ListingStore()
-    engine = Engine(store, clock, IdSource(1), "polls:3", max_open_tasks=20)
+    engine = Engine(store, clock, IdSource(1), "polls:3", max_open_tasks=20, results=BUILDERS)
     tasks = [submit(engine) for _ in range(20)]
     for _ in range(3):
         with pytest.raises(TooManyOpenTasks):
@@ -199,7 +207,7 @@ def test_refusals_at_the_cap_are_not_rescanned_until_something_changes(clock):
 
 def test_a_refusal_at_the_cap_ends_when_the_clock_reaches_a_finish(clock):
     store = ListingStore()
-    engine = Engine(store, clock, IdSource(1), "time:10", max_open_tasks=5)
+    engine = Engine(store, clock, IdSource(1), "time:10", max_open_tasks=5, results=BUILDERS)
     for _ in range(5):
         submit(engine)
         clock.advance(1)
@@ -216,7 +224,7 @@ def test_a_refusal_at_the_cap_ends_when_the_clock_reaches_a_finish(clock):
 
 
 def test_a_held_failure_keeps_a_task_open_until_polled(clock):
-    engine = Engine(MemoryStore(), clock, IdSource(1), "immediate", max_open_tasks=1)
+    engine = make_engine(clock, IdSource(1), "immediate", max_open_tasks=1)
     failure = ScheduledFailure("insufficientCredits", "no", after_polls=2)
     held = engine.submit(make_task(), api_key=KEY, failure=failure)
     with pytest.raises(TooManyOpenTasks):
@@ -230,7 +238,7 @@ def test_a_held_failure_keeps_a_task_open_until_polled(clock):
 
 
 def test_finished_immediate_tasks_do_not_count_as_open(clock):
-    engine = Engine(MemoryStore(), clock, IdSource(1), max_open_tasks=1)
+    engine = make_engine(clock, IdSource(1), max_open_tasks=1)
     submit(engine)
     submit(engine)
     assert engine.open_tasks(KEY) == []
@@ -246,7 +254,7 @@ def test_tasks_finished_while_counting_are_reported_even_when_refused(engine, fi
 
 
 def test_zero_open_tasks_refuses_everything(clock):
-    engine = Engine(MemoryStore(), clock, IdSource(1), max_open_tasks=0)
+    engine = make_engine(clock, IdSource(1), max_open_tasks=0)
     with pytest.raises(TooManyOpenTasks):
         submit(engine)
 
@@ -445,160 +453,83 @@ def test_schedule_failure_on_a_finished_task_or_with_bad_polls_is_refused(engine
         ScheduledFailure("c", "m", after_polls=True)  # type: ignore[arg-type]
 
 
-# -- result items ---------------------------------------------------------------------------
+# -- result builders ------------------------------------------------------------------------
 
 
-def test_result_items_have_the_documented_fields(engine):
-    record = submit(engine, seed=86564)
-    (item,) = engine.poll(record.task_uuid, api_key=KEY).results
-    assert set(item) == {"taskType", "taskUUID", "videoUUID", "seed", "NSFWContent"}
-    assert item["taskType"] == "videoInference" and item["taskUUID"] == record.task_uuid
-    assert item["seed"] == 86564 and item["NSFWContent"] is False
-    assert is_v4(item["videoUUID"])
+def test_the_task_types_builder_makes_the_results_once(clock):
+    calls = []
+
+    def build(record, draw):
+        calls.append((record.task_uuid, draw.now))
+        uuid = draw.media_uuid()
+        media = MediaRecord.new(uuid, kind="output", format="png", created_at=draw.now)
+        return [{"taskType": record.task_type, "taskUUID": record.task_uuid, "id": uuid}], [media]
+
+    engine = Engine(MemoryStore(), clock, IdSource(1), results={"imageInference": build})
+    record = engine.submit(make_task(taskType="imageInference"), api_key=KEY)
+    clock.advance(3)
+    first = engine.poll(record.task_uuid, api_key=KEY)
+    again = engine.poll(record.task_uuid, api_key=KEY)
+    assert calls == [(record.task_uuid, clock.now())]
+    assert first.results == again.results and first.status == "success"
+    (media,) = engine.store.list_media(task_uuid=None)
+    assert media.media_uuid == first.results[0]["id"]
+    with pytest.raises(ValueError, match="cannot run videoInference"):
+        engine.submit(make_task(), api_key=KEY)
 
 
-def test_given_seed_counts_up_per_result_modulo_2_32(engine):
-    record = submit(engine, seed=5, numberResults=3)
-    results = engine.poll(record.task_uuid, api_key=KEY).results
-    assert [r["seed"] for r in results] == [5, 6, 7]
-    wrapping = submit(engine, seed=2**32 - 1, numberResults=2)
-    results = engine.poll(wrapping.task_uuid, api_key=KEY).results
-    assert [r["seed"] for r in results] == [2**32 - 1, 0]
+def test_drawn_media_uuids_are_fresh(clock):
+    seen = []
 
+    def build(record, draw: ResultDraw):
+        uuids = [draw.media_uuid() for _ in range(3)]
+        seen.extend(uuids)
+        media = [
+            MediaRecord.new(u, kind="output", format="mp4", created_at=draw.now) for u in uuids
+        ]
+        assert draw.stored_media(uuids[0]) is None
+        return [{"taskUUID": record.task_uuid}], media
 
-def test_missing_seed_gives_distinct_random_uint32_seeds(engine):
-    record = submit(engine, numberResults=4)
-    seeds = [r["seed"] for r in engine.poll(record.task_uuid, api_key=KEY).results]
-    assert all(0 <= s < 2**32 for s in seeds)
-    assert seeds == [(seeds[0] + i) % 2**32 for i in range(4)]
-
-
-def test_video_uuids_are_distinct_and_each_has_an_output_media_record(engine):
-    record = submit(engine, numberResults=4)
-    results = engine.poll(record.task_uuid, api_key=KEY).results
-    uuids = [r["videoUUID"] for r in results]
-    assert len(set(uuids)) == 4 and all(is_v4(u) for u in uuids)
-    media = engine.store.list_media(task_uuid=record.task_uuid)
-    assert [m.media_uuid for m in media] == uuids
-    assert all(m.kind == "output" and m.task_uuid == record.task_uuid for m in media)
-    assert [m.seed for m in media] == [r["seed"] for r in results]
-
-
-def test_reseeding_never_reuses_a_stored_video_uuid(engine):
+    engine = Engine(MemoryStore(), clock, IdSource(3), results={"videoInference": build})
+    engine.peek(engine.submit(make_task(), api_key=KEY).task_uuid)
     engine.reseed(3)
-    first = engine.poll(submit(engine).task_uuid, api_key=KEY).results[0]["videoUUID"]
-    engine.reseed(3)
-    second = engine.poll(submit(engine).task_uuid, api_key=KEY).results[0]["videoUUID"]
-    assert first != second
+    engine.peek(engine.submit(make_task(), api_key=KEY).task_uuid)
+    assert len(set(seen)) == 6 and all(is_v4(u) for u in seen)
 
 
-@pytest.mark.parametrize("flag", [None, False])
-def test_cost_is_absent_without_include_cost(engine, flag):
-    overrides = {} if flag is None else {"includeCost": flag}
-    record = submit(engine, **overrides)
-    assert "cost" not in engine.poll(record.task_uuid, api_key=KEY).results[0]
+def test_a_task_whose_type_lost_its_builder_ends_in_error(clock):
+    store = MemoryStore()
+    first = Engine(store, clock, IdSource(1), "polls:1", results=BUILDERS)
+    record = first.submit(make_task(), api_key=KEY)
+    later = Engine(store, clock, IdSource(1), results={})
+    later.poll(record.task_uuid, api_key=KEY)
+    done = later.poll(record.task_uuid, api_key=KEY)
+    assert done.status == "error" and done.error["code"] == "unsupportedTaskType"
 
 
-def test_cost_is_given_per_result_with_include_cost(engine):
-    v1 = submit(engine, includeCost=True, numberResults=2)
-    assert [r["cost"] for r in engine.poll(v1.task_uuid, api_key=KEY).results] == [0.7563] * 2
-    v2 = submit(engine, model="runway:aleph@2.0", includeCost=True, facts={"source_duration": 4.0})
-    assert engine.poll(v2.task_uuid, api_key=KEY).results[0]["cost"] == 1.12
-    unknown = submit(engine, model="runway:aleph@2.0", includeCost=True)
-    assert engine.poll(unknown.task_uuid, api_key=KEY).results[0]["cost"] == 1.4
-
-
-def test_nsfw_fact_flags_every_result(engine):
-    record = submit(engine, numberResults=2, facts={"nsfw": True})
-    results = engine.poll(record.task_uuid, api_key=KEY).results
-    assert [r["NSFWContent"] for r in results] == [True, True]
+def test_prepared_outputs_are_stored_with_the_task_and_dropped_on_failure(engine):
+    media = engine.new_media(kind="output", format="png", data=b"png", width=4, height=4)
+    assert engine.store.get_media(media.media_uuid) is None  # made, not stored
+    plan = OutputPlan("image", "png", 4, 4, 95, prepared=[media.media_uuid])
+    record = engine.submit(
+        make_task(), api_key=KEY, media=[media], facts=TaskFacts(output=plan), progression="polls:3"
+    )
+    assert engine.media(media.media_uuid).data == b"png"
+    engine.fail(record.task_uuid, "inferenceError", "boom")
+    with pytest.raises(MediaNotFound):
+        engine.media(media.media_uuid)
 
 
 def test_update_facts_shapes_results_built_afterwards(engine):
     record = submit(engine, model="runway:aleph@2.0", includeCost=True, progression="polls:1")
-    engine.update_facts(record.task_uuid, {"source_duration": 10.0, "source_width": 848})
-    assert engine.peek(record.task_uuid).facts == {"source_duration": 10.0, "source_width": 848}
+    engine.update_facts(record.task_uuid, source_duration=10.0, source_width=848)
+    assert engine.peek(record.task_uuid).facts == TaskFacts(source_duration=10.0, source_width=848)
     engine.poll(record.task_uuid, api_key=KEY)
     assert engine.poll(record.task_uuid, api_key=KEY).results[0]["cost"] == 2.8
     with pytest.raises(TaskNotFound):
-        engine.update_facts("missing", {})
-
-
-# -- output files and rendering -------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("fmt", "ext"), [(None, "mp4"), ("MP4", "mp4"), ("WEBM", "webm"), ("MOV", "mov")]
-)
-def test_video_url_extension_follows_output_format(engine, fmt, ext):
-    overrides = {} if fmt is None else {"outputFormat": fmt}
-    record = engine.poll(submit(engine, **overrides).task_uuid, api_key=KEY)
-    item = record.results[0]
-    rendered = engine.render_result(item, media_base_url=BASE + "/")
-    assert rendered["videoURL"] == f"{BASE}/{item['videoUUID']}.{ext}"
-    assert list(rendered)[:4] == ["taskType", "taskUUID", "videoUUID", "videoURL"]
-    assert "videoURL" not in item
-    assert render_results(record, media_base_url=BASE) == [rendered]
-    assert engine.media(item["videoUUID"]).format == ext
-
-
-def test_output_extension_rejects_unknown_formats():
-    assert output_extension("webm") == "webm"
-    with pytest.raises(ValueError, match="GIF"):
-        output_extension("GIF")
-
-
-def test_output_media_follows_the_request(engine):
-    record = submit(engine, width=848, height=480, outputQuality=60, ttl=120, outputFormat="WEBM")
-    done = engine.poll(record.task_uuid, api_key=KEY)
-    media = engine.media(done.results[0]["videoUUID"])
-    assert (media.width, media.height, media.quality, media.format) == (848, 480, 60, "webm")
-    assert media.expires_at == done.finished_at + 120
-    assert media.data is None and media.deleted is False
-
-
-def test_output_size_falls_back_to_source_then_default(engine):
-    sourced = submit(engine, facts={"source_width": 960, "source_height": 960})
-    plain = submit(engine, model="runway:aleph@2.0")
-    for record, size in ((sourced, (960, 960)), (plain, (1280, 720))):
-        media = engine.media(engine.poll(record.task_uuid, api_key=KEY).results[0]["videoUUID"])
-        assert (media.width, media.height) == size
-        assert media.quality == 95 and media.expires_at is None
-
-
-def test_output_duration_follows_the_source(engine):
-    record = submit(engine, facts={"source_duration": 7.5})
-    other = submit(engine)
-    for task, duration in ((record, 7.5), (other, 5.0)):
-        item = engine.poll(task.task_uuid, api_key=KEY).results[0]
-        assert engine.media(item["videoUUID"]).duration == duration
-
-
-def test_poll_items_have_the_wire_shapes(engine):
-    record = submit(engine, progression="polls:1", numberResults=2)
-    processing = poll_items(engine.poll(record.task_uuid, api_key=KEY), media_base_url=BASE)
-    assert processing == [
-        {
-            "taskType": "videoInference",
-            "taskUUID": record.task_uuid,
-            "status": "processing",
-            "progress": 50,
-        }
-    ]
-    assert not any(k.endswith(("URL", "Base64Data", "DataURI")) for k in processing[0])
-    success = poll_items(engine.poll(record.task_uuid, api_key=KEY), media_base_url=BASE)
-    assert [i["status"] for i in success] == ["success", "success"]
-    assert all(i["videoURL"].startswith(BASE) for i in success)
-    failing = submit(engine)
-    engine.fail(failing.task_uuid, "inferenceError", "boom")
-    assert poll_items(engine.peek(failing.task_uuid), media_base_url=BASE) == [
-        {
-            "taskType": "videoInference",
-            "taskUUID": failing.task_uuid,
-            "status": "error",
-            "error": {"code": "inferenceError", "message": "boom"},
-        }
-    ]
+        engine.update_facts("missing")
+    with pytest.raises(TypeError):
+        engine.update_facts(record.task_uuid, colour="red")
 
 
 # -- media ----------------------------------------------------------------------------------
@@ -678,7 +609,7 @@ def test_reset_forgets_tasks_and_media(engine):
 
 
 def _run_script(seed):
-    engine = Engine(MemoryStore(), ManualClock(), IdSource(seed))
+    engine = Engine(MemoryStore(), ManualClock(), IdSource(seed), results=BUILDERS)
     outputs = []
     for n in (1, 3):
         record = engine.submit(make_task(taskUUID=f"task-{n}", numberResults=n), api_key=KEY)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import copy
 import dataclasses
 
-from runware_testkit.fake_server.engine.records import ScheduledFailure, TaskRecord
+from runware_testkit.fake_server.engine.records import (
+    OutputPlan,
+    PollEffects,
+    ScheduledFailure,
+    TaskFacts,
+    TaskRecord,
+)
 
 
 def rich_record() -> TaskRecord:
@@ -20,7 +26,11 @@ def rich_record() -> TaskRecord:
         progression="polls:2",
         results=[{"videoUUID": "m-1", "extra": [1, {"a": 2}]}],
         error={"code": "c", "message": "m"},
-        facts={"duration": 5.0, "size": (640, 360), "tags": {"x"}},
+        facts=TaskFacts(
+            source_duration=5.0,
+            poll_effects=PollEffects(latency_ms=3),
+            output=OutputPlan("video", "mp4", 640, 360, 95, duration=5.0, prepared=["m-1"]),
+        ),
         scheduled_failure=ScheduledFailure("insufficientCredits", "no", after_polls=1),
     )
 
@@ -33,7 +43,9 @@ def test_deep_copy_is_equal_and_independent():
     clone.request["inputs"]["references"][0]["image"] = "changed"
     clone.results[0]["extra"][1]["a"] = 99
     clone.error["code"] = "other"
-    clone.facts["tags"].add("y")
+    clone.facts.output.prepared.append("m-2")
+    clone.facts.poll_effects.latency_ms = 9
+    clone.facts.source_duration = 1.0
     clone.scheduled_failure.after_polls = 5
     assert original == rich_record()
 
@@ -45,3 +57,22 @@ def test_deep_copy_keeps_optional_fields_empty():
     assert clone.scheduled_failure is None and clone.error is None
     clone.results.append({"x": 1})
     assert original.results == []
+
+
+def test_facts_round_trip_through_dicts_and_drop_unset_values():
+    facts = TaskFacts(
+        source_width=640,
+        nsfw=True,
+        output=OutputPlan("image", "webp", 32, 32, 80, output_type="dataURI", seed=False),
+    )
+    data = facts.to_dict()
+    assert "source_duration" not in data and "poll_effects" not in data
+    assert TaskFacts.from_dict(data) == facts
+    record = rich_record()
+    assert TaskRecord.from_dict(record.to_dict()) == record
+
+
+def test_loose_facts_of_older_records_are_read():
+    facts = TaskFacts.from_dict({"source_duration": 3.0, "nsfw": True, "someday": "x"})
+    assert facts == TaskFacts(source_duration=3.0, nsfw=True)
+    assert TaskFacts.from_dict(None) == TaskFacts()

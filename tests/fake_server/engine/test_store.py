@@ -10,8 +10,16 @@ import pytest
 from runware_testkit.fake_server.engine.clock import ManualClock
 from runware_testkit.fake_server.engine.engine import Engine
 from runware_testkit.fake_server.engine.ids import IdSource
-from runware_testkit.fake_server.engine.records import MediaRecord, ScheduledFailure, TaskRecord
+from runware_testkit.fake_server.engine.records import (
+    MediaRecord,
+    OutputPlan,
+    PollEffects,
+    ScheduledFailure,
+    TaskFacts,
+    TaskRecord,
+)
 from runware_testkit.fake_server.engine.store import MemoryStore, SQLiteStore
+from runware_testkit.fake_server.handlers.registry import result_builders
 
 
 def task(uuid="t-1", api_key="k", status="processing", **extra):
@@ -61,7 +69,12 @@ def test_get_task_round_trips_every_field(store):
     record = task(
         polls=3,
         progress=75,
-        facts={"source_duration": 4.0, "nsfw": True},
+        facts=TaskFacts(
+            source_duration=4.0,
+            nsfw=True,
+            poll_effects=PollEffects(latency_ms=20),
+            output=OutputPlan("image", "png", 64, 48, 90, unit_cost=0.01, prepared=["m-1"]),
+        ),
         scheduled_failure=ScheduledFailure("inferenceError", "boom", 2),
     )
     store.add_task(record)
@@ -144,9 +157,10 @@ def test_records_handed_out_are_copies(store):
     original.polls = 99
     fetched = store.get_task("t-1")
     fetched.request["inputs"]["video"] = "changed"
-    fetched.facts["x"] = 1
+    fetched.facts.nsfw = True
     again = store.get_task("t-1")
-    assert again.polls == 0 and again.request["inputs"]["video"] == "v" and again.facts == {}
+    assert again.polls == 0 and again.request["inputs"]["video"] == "v"
+    assert again.facts == TaskFacts()
     store.put_media(media())
     store.get_media("m-1").deleted = True
     assert store.get_media("m-1").deleted is False
@@ -188,7 +202,7 @@ def test_clear_forgets_everything(store):
 
 
 def test_engine_runs_on_the_store(store):
-    engine = Engine(store, ManualClock(), IdSource(1))
+    engine = Engine(store, ManualClock(), IdSource(1), results=result_builders())
     record = engine.submit(
         {"taskType": "videoInference", "taskUUID": "u", "model": "runway:2@1"}, api_key="k"
     )
@@ -240,22 +254,22 @@ def test_sqlite_rejects_unknown_synchronous_modes(tmp_path):
 def test_sqlite_reopen_restores_tasks_and_media(tmp_path):
     path = tmp_path / "state.sqlite3"
     clock = ManualClock()
-    engine = Engine(SQLiteStore(path), clock, IdSource(4), "polls:1")
+    engine = Engine(SQLiteStore(path), clock, IdSource(4), "polls:1", results=result_builders())
     record = engine.submit(
         {"taskType": "videoInference", "taskUUID": "u", "model": "runway:2@1", "ttl": 60},
         api_key="k",
-        facts={"source_duration": 3.0},
+        facts=TaskFacts(source_duration=3.0),
     )
     engine.poll("u", api_key="k")
     upload = engine.add_media(format="png", data=b"png-bytes")
     engine.close()
 
-    reopened = Engine(SQLiteStore(path), clock, IdSource(4))
+    reopened = Engine(SQLiteStore(path), clock, IdSource(4), results=result_builders())
     restored = reopened.peek("u")
     assert (restored.polls, restored.status, restored.facts) == (
         1,
         "processing",
-        {"source_duration": 3.0},
+        TaskFacts(source_duration=3.0),
     )
     assert restored.request == record.request
     done = reopened.poll("u", api_key="k")
@@ -263,7 +277,7 @@ def test_sqlite_reopen_restores_tasks_and_media(tmp_path):
     assert reopened.media(upload.media_uuid).data == b"png-bytes"
     reopened.close()
 
-    third = Engine(SQLiteStore(path), clock, IdSource(99))
+    third = Engine(SQLiteStore(path), clock, IdSource(99), results=result_builders())
     assert third.poll("u", api_key="k").results == done.results
     video_uuid = done.results[0]["videoUUID"]
     assert third.media(video_uuid).expires_at == done.finished_at + 60
@@ -277,7 +291,8 @@ def test_sqlite_keeps_acknowledged_tasks_across_a_kill(tmp_path):
         import os, signal
         from runware_testkit.fake_server.engine.engine import Engine
         from runware_testkit.fake_server.engine.store import SQLiteStore
-        engine = Engine(SQLiteStore({str(path)!r}))
+        from runware_testkit.fake_server.handlers.registry import result_builders
+        engine = Engine(SQLiteStore({str(path)!r}), results=result_builders())
         engine.submit({{"taskType": "videoInference", "taskUUID": "acked"}}, api_key="k")
         engine.add_media(format="mp4", data=b"kept", media_uuid="upload")
         print("acknowledged", flush=True)
@@ -295,3 +310,26 @@ def test_sqlite_keeps_acknowledged_tasks_across_a_kill(tmp_path):
         assert store.get_media("upload").data == b"kept"
     finally:
         store.close()
+
+
+def test_records_stored_before_typed_facts_are_read(tmp_path):
+    """A record an older kit wrote (facts as a loose dict, no output plan) still loads, and
+    its finished results still render and their files still serve."""
+    path = tmp_path / "old.sqlite3"
+    store = SQLiteStore(path)
+    store.close()
+    old = task(status="success", results=[{"taskUUID": "t-1", "videoUUID": "m-1", "seed": 7}])
+    row = old.to_dict()
+    row["facts"] = {"source_duration": 2.5, "poll_effects": {"latency_ms": 5}, "legacy": 1}
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(
+            "INSERT INTO tasks (task_uuid, api_key, status, created_at, record) VALUES (?,?,?,?,?)",
+            ("t-1", "k", "success", 1.0, json.dumps(row)),
+        )
+    conn.close()
+    reopened = SQLiteStore(path)
+    loaded = reopened.get_task("t-1")
+    reopened.close()
+    assert loaded.facts == TaskFacts(source_duration=2.5, poll_effects=PollEffects(latency_ms=5))
+    assert loaded.results == old.results

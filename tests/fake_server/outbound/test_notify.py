@@ -37,20 +37,53 @@ async def test_one_webhook_post_per_result(server: Harness) -> None:
     items = [p["data"][0] for p in payloads]
     assert {i["videoUUID"] for i in items} == {i["videoUUID"] for i in body["data"]}
     assert all(i["videoURL"].startswith(server.base_url + "/media/") for i in items)
-    assert all("status" not in i for i in items)
+
+    def by_uuid(item: dict) -> str:
+        return item["videoUUID"]
+
+    assert sorted(items, key=by_uuid) == sorted(body["data"], key=by_uuid)
+    assert all(i["status"] == "success" for i in items)
 
 
-async def test_failed_task_webhook_carries_the_error(server: Harness) -> None:
+async def test_success_webhooks_can_leave_status_out(make_server) -> None:
+    server = make_server(webhook_success_status=False)
+    task = video_task(webhookURL=sink_url(server, "plain"))
+    body = await server.run_to_end(task)
+    await server.state.drain()
+    (received,) = server.state.sink.received("plain")
+    (item,) = received["body"]["data"]
+    assert "status" not in item
+    assert item == {k: v for k, v in body["data"][0].items() if k != "status"}
+
+
+async def test_failed_task_webhook_is_its_failed_poll_reply(server: Harness) -> None:
     task = video_task(
         positivePrompt="x [[testkit:error=processingFailed@processing]]",
         webhookURL=sink_url(server, "failed"),
     )
-    await server.run_to_end(task)
+    polled = await server.run_to_end(task)
     await server.state.drain()
     (received,) = server.state.sink.received("failed")
+    assert received["body"] == polled
     (item,) = received["body"]["data"]
     assert item["status"] == "error"
     assert item["error"]["code"] == "processingFailed"
+    (error,) = received["body"]["errors"]
+    assert (error["code"], error["taskUUID"]) == ("processingFailed", task["taskUUID"])
+
+
+@pytest.mark.parametrize(("shape", "keys"), [("errors", ["errors"]), ("data", ["data"])])
+async def test_failed_task_webhook_shape_is_an_option(make_server, shape, keys) -> None:
+    server = make_server(webhook_error_envelope=shape)
+    task = video_task(
+        positivePrompt="x [[testkit:error=timeoutProvider@processing]]",
+        webhookURL=sink_url(server, "shaped"),
+    )
+    polled = await server.run_to_end(task)
+    await server.state.drain()
+    (received,) = server.state.sink.received("shaped")
+    assert list(received["body"]) == keys
+    assert received["body"][keys[0]] == polled[keys[0]]
 
 
 async def test_upload_endpoint_gets_the_video_bytes(server: Harness) -> None:

@@ -106,8 +106,22 @@ async def test_rest_polling_is_cumulative(server: Harness) -> None:
     assert again == first
 
 
+async def test_processing_items_carry_no_progress_by_default(make_server) -> None:
+    server = make_server(progression="polls:2")
+    task = video_task()
+    await server.call(task)
+    for _ in range(2):
+        (item,) = (await server.poll(task["taskUUID"]))["data"]
+        assert item == {
+            "taskType": "videoInference",
+            "taskUUID": task["taskUUID"],
+            "status": "processing",
+        }
+    assert (await server.poll(task["taskUUID"]))["data"][0]["status"] == "success"
+
+
 async def test_polls_progression_reports_climbing_progress(make_server) -> None:
-    server = make_server(progression="polls:3")
+    server = make_server(progression="polls:3", report_progress=True)
     task = video_task()
     await server.call(task)
     seen = []
@@ -121,7 +135,7 @@ async def test_polls_progression_reports_climbing_progress(make_server) -> None:
 
 
 async def test_time_progression_follows_the_manual_clock(make_server) -> None:
-    server = make_server(progression="time:10")
+    server = make_server(progression="time:10", report_progress=True)
     task = video_task()
     await server.call(task)
     assert (await server.poll(task["taskUUID"]))["data"][0]["progress"] == 0

@@ -1,7 +1,8 @@
 """The task engine: submitted tasks, their lazy progression, their results and media files.
 
-Pure: no network, no event loop. The HTTP/WebSocket layer turns requests into calls on an
-`Engine` and renders what it returns (`render_results`, `poll_items`, `Engine.render_result`).
+Pure: no network, no event loop, and no knowledge of what a result looks like. The handler of
+each task type decides that: it gives the engine a `ResultBuilder` per task type, and renders
+what the engine stores into wire items.
 
 Life of a task
 --------------
@@ -9,34 +10,29 @@ Life of a task
 `Engine.poll` counts one ``getResponse`` and re-derives the state from the task's progression
 policy, its own poll count and the clock; `Engine.peek`, `Engine.settle`, `Engine.open_tasks`
 and `Engine.all_tasks` re-derive it without counting a poll. The first read that finds the task
-finished builds its result items once and stores them, with one output `MediaRecord` each.
+finished calls the builder of its task type once and stores the result items and output media
+it returns.
 
 `Engine.complete` and `Engine.fail` force an end now and `Engine.schedule_failure` swaps the
 coming success for an error. They act on the stored state: a task nobody has yet read as
 finished can still be forced, whatever its policy says.
 
-Result items
-------------
-``taskType``, ``taskUUID``, ``videoUUID`` (a fresh UUID v4 per result, never reused), ``seed``,
-``NSFWContent`` and, only when the request has ``includeCost: true``, ``cost`` (per result, see
-`pricing`). No URL is stored: the caller adds ``videoURL`` when rendering, from its own base URL.
-
-Seeds: with a request ``seed`` S, result i gets ``(S + i) mod 2**32``; without one, a random
-uint32 R is drawn and result i gets ``(R + i) mod 2**32``. Seeds are thus distinct per result.
-
-Output media per result: format from ``outputFormat`` (MP4 -> ``mp4``, WEBM -> ``webm``,
-MOV -> ``mov``; default MP4), quality from ``outputQuality`` (default 95), size from the
-request's ``width``/``height``, else the facts ``source_width``/``source_height``, else
-1280x720 (the default for both runway:2@1 and runway:aleph@2.0), duration from the fact
-``source_duration`` else 5.0 s, and ``expires_at = finished_at + ttl`` when ``ttl`` is given.
+Result builders
+---------------
+``builder(record, draw) -> (items, media)``: the result items of the finished task (stored
+as they are, without any URL) and one `MediaRecord` per file they name. `ResultDraw` gives the
+builder the clock's time, seeds and media UUIDs from the engine's id source (a UUID is never
+reused, even after a reseed) and read access to media already stored (outputs rendered at
+submission). A task type without a builder cannot be submitted.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -50,37 +46,51 @@ from ..engine.errors import (
     TooManyOpenTasks,
 )
 from ..engine.ids import IdSource
-from ..engine.pricing import ALEPH_2_0, ALEPH_V1, DEFAULT_DURATION_SECONDS, task_cost
 from ..engine.progression import ProgressState, parse_progression
-from ..engine.records import MediaKind, MediaRecord, ScheduledFailure, TaskRecord
+from ..engine.records import MediaKind, MediaRecord, ScheduledFailure, TaskFacts, TaskRecord
 from ..engine.store import MemoryStore, Store
 
-__all__ = [
-    "DEFAULT_OUTPUT_QUALITY",
-    "DEFAULT_OUTPUT_SIZE",
-    "OUTPUT_EXTENSIONS",
-    "Engine",
-    "FinishListener",
-    "output_extension",
-    "poll_items",
-    "render_results",
-]
+__all__ = ["Engine", "FinishListener", "ResultBuilder", "ResultDraw"]
 
-OUTPUT_EXTENSIONS: dict[str, str] = {"MP4": "mp4", "WEBM": "webm", "MOV": "mov"}
-DEFAULT_OUTPUT_QUALITY = 95
-DEFAULT_OUTPUT_SIZE: dict[str, tuple[int, int]] = {ALEPH_V1: (1280, 720), ALEPH_2_0: (1280, 720)}
-_FALLBACK_SIZE = (1280, 720)
 _CAP_PAGE = 64
 """Most open tasks read per page when a key is at its open-task cap."""
-_UINT32 = 2**32
 
 FinishListener = Callable[[TaskRecord], None]
 """Called with a copy of each task that has just finished, after the engine's lock is released."""
 
 
+class ResultDraw:
+    """What a `ResultBuilder` may draw on while the engine finishes one task.
+
+    ``now`` is the clock's time of the finish (seconds). Only valid during the builder's call.
+    """
+
+    def __init__(self, engine: Engine, now: float) -> None:
+        self._engine = engine
+        self._taken: set[str] = set()
+        self.now = now
+
+    def seed32(self) -> int:
+        """A random integer in the unsigned 32-bit range, from the engine's id source."""
+        return self._engine.ids.seed32()
+
+    def media_uuid(self) -> str:
+        """A fresh UUID v4 no stored media and no earlier draw of this finish holds."""
+        return self._engine._fresh_media_uuid(self._taken)
+
+    def stored_media(self, media_uuid: str) -> MediaRecord | None:
+        """A media record already stored (e.g. an output rendered at submission), or None."""
+        return self._engine.store.get_media(media_uuid)
+
+
+ResultBuilder = Callable[[TaskRecord, ResultDraw], tuple[list[dict[str, Any]], list[MediaRecord]]]
+"""Builds the result items and output media of a task that has just succeeded."""
+
+
 class Engine:
     """Keeps tasks and media in a `Store`, driven by a `Clock`, with ids from an `IdSource`.
 
+    ``results`` maps each task type the engine may run to its `ResultBuilder`.
     ``max_open_tasks`` caps how many tasks one API key may have processing at once (None: no
     cap). ``on_finish`` receives a copy of every task as it finishes, whether a read or
     `complete` / `fail` finished it (e.g. to send webhooks); it runs after the state is saved
@@ -97,7 +107,9 @@ class Engine:
         *,
         max_open_tasks: int | None = None,
         on_finish: FinishListener | None = None,
+        results: Mapping[str, ResultBuilder] | None = None,
     ) -> None:
+        self.results: dict[str, ResultBuilder] = dict(results or {})
         self.store: Store = store if store is not None else MemoryStore()
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.ids: IdSource = ids if ids is not None else IdSource()
@@ -141,22 +153,28 @@ class Engine:
         *,
         api_key: str,
         progression: str | None = None,
-        facts: dict[str, Any] | None = None,
+        facts: TaskFacts | None = None,
         failure: ScheduledFailure | None = None,
+        media: Iterable[MediaRecord] = (),
     ) -> TaskRecord:
         """Accept a task (as sent) for `api_key`; it starts ``processing``.
 
-        `failure` schedules an error from the start (see `schedule_failure`). Raises
-        `DuplicateTask` if the taskUUID was ever submitted under any key, `TooManyOpenTasks`
-        over the cap, ValueError for a task the engine cannot run (no taskUUID or taskType,
-        bad numberResults, unknown outputFormat, cost asked for an unpriced model, bad
-        progression spec).
+        `facts` are stored with the task for its result builder; `media` (made with
+        `new_media`) is stored with it, e.g. outputs rendered at submission. `failure`
+        schedules an error from the start (see `schedule_failure`). Raises `DuplicateTask` if
+        the taskUUID was ever submitted under any key, `TooManyOpenTasks` over the cap,
+        ValueError for a task the engine cannot run (no taskUUID, a taskType without a result
+        builder, bad numberResults, bad progression spec).
         """
         task_uuid, task_type = _required_str(task, "taskUUID"), _required_str(task, "taskType")
+        if task_type not in self.results:
+            known = ", ".join(sorted(self.results)) or "none"
+            raise ValueError(f"the engine cannot run {task_type} tasks (it runs: {known})")
         request = copy.deepcopy(task)
         spec = str(parse_progression(progression)) if progression is not None else None
-        facts = copy.deepcopy(facts) if facts else {}
-        _check_runnable(request, facts)
+        facts = facts.copy() if facts is not None else TaskFacts()
+        _check_runnable(request)
+        prepared = [copy.deepcopy(item) for item in media]
         with self._op() as finished:
             if self.store.get_task(task_uuid) is not None:
                 raise DuplicateTask(task_uuid)
@@ -177,6 +195,8 @@ class Engine:
             self._writes += 1
             if not self.store.add_task(record):
                 raise DuplicateTask(task_uuid)
+            for item in prepared:
+                self.store.put_media(item)
             return record
 
     def poll(self, task_uuid: str, *, api_key: str) -> TaskRecord:
@@ -210,8 +230,8 @@ class Engine:
         """Force an error ``{code, message}`` now; `TaskFinished` if the task already ended."""
         with self._op() as finished:
             record = self._stored_open(task_uuid)
-            self._finish_error(record, code, message)
-            self._put_task(record)
+            media = self._finish_error(record, code, message)
+            self._put_task(record, media=media)
             finished.append(record)
             return record
 
@@ -232,13 +252,14 @@ class Engine:
             self._put_task(record)
             return record
 
-    def update_facts(self, task_uuid: str, facts: dict[str, Any]) -> TaskRecord:
-        """Merge `facts` into the task's facts (they shape results built from now on)."""
+    def update_facts(self, task_uuid: str, **changes: Any) -> TaskRecord:
+        """Change fields of the task's `TaskFacts` (they shape results built from now on);
+        TypeError for a name `TaskFacts` has no field for."""
         with self._op():
             record = self.store.get_task(task_uuid)
             if record is None:
                 raise TaskNotFound(task_uuid)
-            record.facts.update(copy.deepcopy(facts))
+            record.facts = dataclasses.replace(record.facts, **copy.deepcopy(changes))
             self._put_task(record)
             return record
 
@@ -273,16 +294,6 @@ class Engine:
         with self._op():
             self.ids.reseed(seed)
 
-    def render_result(self, item: dict[str, Any], *, media_base_url: str) -> dict[str, Any]:
-        """Return a copy of a stored result item with ``videoURL`` added.
-
-        The extension follows the ``outputFormat`` of the task the item belongs to.
-        """
-        record = self.store.get_task(item["taskUUID"])
-        if record is None:
-            raise TaskNotFound(item["taskUUID"])
-        return _with_url(item, media_base_url, output_extension(record.output_format))
-
     def close(self) -> None:
         """Close the underlying store."""
         with self._op():
@@ -299,6 +310,38 @@ class Engine:
         if record.expires_at is not None and record.expired(self.clock.now()):
             raise MediaExpired(media_uuid, record.expires_at)
         return record
+
+    def new_media(
+        self,
+        *,
+        format: str,
+        data: bytes | None = None,
+        kind: MediaKind = "input",
+        task_uuid: str | None = None,
+        width: int | None = None,
+        height: int | None = None,
+        quality: int | None = None,
+        seed: int | None = None,
+        duration: float | None = None,
+        ttl: float | None = None,
+    ) -> MediaRecord:
+        """A media record with a fresh UUID, created now, not stored yet (see `add_media` and
+        `submit`). Arguments as `MediaRecord.new`."""
+        with self._op():
+            return MediaRecord.new(
+                self._fresh_media_uuid(set()),
+                kind=kind,
+                format=format,
+                created_at=self.clock.now(),
+                task_uuid=task_uuid,
+                width=width,
+                height=height,
+                quality=quality,
+                seed=seed,
+                duration=duration,
+                ttl=ttl,
+                data=data,
+            )
 
     def add_media(
         self,
@@ -321,32 +364,24 @@ class Engine:
         `ttl` seconds from now sets the expiry; a fresh UUID is drawn unless `media_uuid` is
         given (ValueError if that one is taken).
         """
-        if kind not in ("input", "output"):
-            raise ValueError(f"kind must be 'input' or 'output', got {kind!r}")
-        if ttl is not None and ttl < 0:
-            raise ValueError(f"ttl must be >= 0, got {ttl!r}")
-        extension = format.strip().lstrip(".").lower()
-        if not extension:
-            raise ValueError("format must be a file extension such as 'mp4'")
         with self._op():
             if media_uuid is None:
                 media_uuid = self._fresh_media_uuid(set())
             elif self.store.get_media(media_uuid) is not None:
                 raise ValueError(f"media {media_uuid} already exists")
-            now = self.clock.now()
-            record = MediaRecord(
-                media_uuid=media_uuid,
-                task_uuid=task_uuid,
+            record = MediaRecord.new(
+                media_uuid,
                 kind=kind,
-                format=extension,
+                format=format,
+                created_at=self.clock.now(),
+                task_uuid=task_uuid,
                 width=width,
                 height=height,
                 quality=quality,
                 seed=seed,
-                created_at=now,
-                expires_at=None if ttl is None else now + ttl,
-                data=None if data is None else bytes(data),
                 duration=duration,
+                ttl=ttl,
+                data=data,
             )
             self.store.put_media(record)
             return record
@@ -477,70 +512,36 @@ class Engine:
             changed = progress != record.progress
             record.progress = progress
             return changed, []
-        media: list[MediaRecord] = []
         if failure is not None:
-            self._finish_error(record, failure.code, failure.message)
-        else:
-            media = self._finish_success(record)
-        return True, media
+            return True, self._finish_error(record, failure.code, failure.message)
+        return True, self._finish_success(record)
 
-    def _finish_error(self, record: TaskRecord, code: str, message: str) -> None:
+    def _finish_error(self, record: TaskRecord, code: str, message: str) -> list[MediaRecord]:
+        """End the task in error; return its prepared outputs, now deleted (never served)."""
         record.status = "error"
         record.error = {"code": code, "message": message}
         record.results = []
         record.finished_at = self.clock.now()
+        output = record.facts.output
+        dropped = []
+        for media_uuid in output.prepared if output is not None else []:
+            media = self.store.get_media(media_uuid)
+            if media is not None:
+                media.deleted, media.data = True, None
+                dropped.append(media)
+        return dropped
 
     def _finish_success(self, record: TaskRecord) -> list[MediaRecord]:
+        """End the task in success with the items and media its task type's builder makes."""
         now = self.clock.now()
-        request, facts = record.request, record.facts
-        extension = output_extension(record.output_format)
-        requested_seed = request.get("seed")
-        base_seed = (
-            requested_seed
-            if isinstance(requested_seed, int) and not isinstance(requested_seed, bool)
-            else self.ids.seed32()
-        )
-        width, height = _output_size(record)
-        quality = request.get("outputQuality", DEFAULT_OUTPUT_QUALITY)
-        ttl = request.get("ttl")
-        expires_at = now + ttl if _is_number(ttl) else None
-        duration = facts.get("source_duration")
-        duration = float(duration) if _is_number(duration) else DEFAULT_DURATION_SECONDS
-        cost = None
-        if request.get("includeCost") is True:
-            cost = task_cost(str(record.model), duration_seconds=facts.get("source_duration"))
-        nsfw = bool(facts.get("nsfw", False))
-        items: list[dict[str, Any]] = []
-        media: list[MediaRecord] = []
-        taken: set[str] = set()
-        for index in range(record.number_results):
-            video_uuid = self._fresh_media_uuid(taken)
-            seed = (base_seed + index) % _UINT32
-            item: dict[str, Any] = {
-                "taskType": record.task_type,
-                "taskUUID": record.task_uuid,
-                "videoUUID": video_uuid,
-                "seed": seed,
-                "NSFWContent": nsfw,
-            }
-            if cost is not None:
-                item["cost"] = cost
-            items.append(item)
-            media.append(
-                MediaRecord(
-                    media_uuid=video_uuid,
-                    task_uuid=record.task_uuid,
-                    kind="output",
-                    format=extension,
-                    width=width,
-                    height=height,
-                    quality=quality,
-                    seed=seed,
-                    created_at=now,
-                    expires_at=expires_at,
-                    duration=duration,
-                )
+        builder = self.results.get(record.task_type)
+        if builder is None:  # stored by a server that knew the type; this one does not
+            return self._finish_error(
+                record,
+                "unsupportedTaskType",
+                f"This fake server cannot finish {record.task_type} tasks.",
             )
+        items, media = builder(record, ResultDraw(self, now))
         record.status = "success"
         record.progress = 100
         record.results = items
@@ -556,68 +557,10 @@ class Engine:
                 return candidate
 
 
-def output_extension(output_format: str | None) -> str:
-    """File extension for a Runware ``outputFormat`` (None means the default, MP4)."""
-    key = "MP4" if output_format is None else str(output_format).upper()
-    try:
-        return OUTPUT_EXTENSIONS[key]
-    except KeyError:
-        allowed = ", ".join(OUTPUT_EXTENSIONS)
-        raise ValueError(f"unsupported outputFormat {output_format!r} (one of {allowed})") from None
-
-
-def render_results(record: TaskRecord, *, media_base_url: str) -> list[dict[str, Any]]:
-    """The task's result items, each with ``videoURL`` = ``{media_base_url}/{videoUUID}.{ext}``.
-
-    This is the shape of a webhook's or a sync response's ``data`` items.
-    """
-    extension = output_extension(record.output_format)
-    return [_with_url(item, media_base_url, extension) for item in record.results]
-
-
-def poll_items(record: TaskRecord, *, media_base_url: str) -> list[dict[str, Any]]:
-    """The ``data`` items answering a ``getResponse`` for this task.
-
-    Processing: one item ``{taskType, taskUUID, status: "processing", progress}`` (no URL key).
-    Success: one item per result, with ``status: "success"`` and ``videoURL``. Error: one item
-    ``{taskType, taskUUID, status: "error", error: {code, message}}``.
-    """
-    head = {"taskType": record.task_type, "taskUUID": record.task_uuid}
-    if record.status == "processing":
-        return [{**head, "status": "processing", "progress": record.progress}]
-    if record.status == "error":
-        return [{**head, "status": "error", "error": dict(record.error or {})}]
-    rendered = render_results(record, media_base_url=media_base_url)
-    return [{**item, "status": "success"} for item in rendered]
-
-
-def _with_url(item: dict[str, Any], media_base_url: str, extension: str) -> dict[str, Any]:
-    url = f"{media_base_url.rstrip('/')}/{item['videoUUID']}.{extension}"
-    rendered: dict[str, Any] = {}
-    for key, value in item.items():
-        rendered[key] = copy.deepcopy(value)
-        if key == "videoUUID":
-            rendered["videoURL"] = url
-    rendered.setdefault("videoURL", url)
-    return rendered
-
-
-def _output_size(record: TaskRecord) -> tuple[int, int]:
-    request, facts = record.request, record.facts
-    if _is_int(request.get("width")) and _is_int(request.get("height")):
-        return request["width"], request["height"]
-    if _is_int(facts.get("source_width")) and _is_int(facts.get("source_height")):
-        return facts["source_width"], facts["source_height"]
-    return DEFAULT_OUTPUT_SIZE.get(str(record.model), _FALLBACK_SIZE)
-
-
-def _check_runnable(request: dict[str, Any], facts: dict[str, Any]) -> None:
+def _check_runnable(request: dict[str, Any]) -> None:
     count = request.get("numberResults", 1)
     if not _is_int(count) or count < 1:
         raise ValueError(f"numberResults must be an integer >= 1, got {count!r}")
-    output_extension(request.get("outputFormat"))
-    if request.get("includeCost") is True:
-        task_cost(str(request.get("model")), duration_seconds=facts.get("source_duration"))
 
 
 def _required_str(task: dict[str, Any], key: str) -> str:
@@ -631,10 +574,6 @@ def _required_str(task: dict[str, Any], key: str) -> str:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _held_by_failure(record: TaskRecord) -> bool:

@@ -1,18 +1,20 @@
 """The records the engine keeps: one `TaskRecord` per submitted task, one `MediaRecord` per file.
 
-Both are plain dataclasses that round-trip through JSON-compatible dicts (`to_dict` /
-`from_dict`) so any store can keep them.
+All are plain dataclasses that round-trip through JSON-compatible dicts (`to_dict` /
+`from_dict`) so any store can keep them; `from_dict` also reads the records older versions of
+the kit wrote (facts as a loose dict, media without ``kind`` of content).
 
-Facts (`TaskRecord.facts`) are what the server learnt about a task's inputs or wants to impose
-on it. Keys the engine reads:
+`TaskFacts` is what the server learnt about a task's inputs or imposes on it, decided when the
+task is submitted by the handler of its task type and stored with it. The engine stores facts
+and never reads them: the task type's result builder does (see `engine.ResultBuilder`).
 
-- ``source_duration`` (float, seconds): length of the source video; drives the Aleph 2.0 cost and
-  the output duration.
-- ``source_width`` / ``source_height`` (int): source frame size, the output size when the
-  request sets none.
+- ``source_duration`` (float, seconds) / ``source_width`` / ``source_height`` (int): what the
+  task's source video or image turned out to be.
 - ``nsfw`` (bool): every result of the task is flagged ``NSFWContent: true``.
-
-Other keys are kept untouched for the caller's own use.
+- ``webhook_failures`` (int): how many webhook attempts the receiver is made to fail first.
+- ``poll_effects`` (`PollEffects`): what a poll reply of the still processing task suffers.
+- ``output`` (`OutputPlan`): the media a success produces, resolved from the request, the
+  model's contract defaults and the task's inputs.
 """
 
 from __future__ import annotations
@@ -25,13 +27,111 @@ from typing import Any, Literal
 __all__ = [
     "MediaKind",
     "MediaRecord",
+    "OutputKind",
+    "OutputPlan",
+    "PollEffects",
     "ScheduledFailure",
+    "TaskFacts",
     "TaskRecord",
     "TaskStatus",
 ]
 
 TaskStatus = Literal["processing", "success", "error"]
 MediaKind = Literal["output", "input"]
+OutputKind = Literal["video", "image"]
+"""What a result is; names its item keys (``videoUUID`` / ``imageUUID``, ``videoURL`` ...)."""
+
+
+@dataclass(slots=True)
+class PollEffects:
+    """What a scenario does to the poll replies of a task while it is processing."""
+
+    latency_ms: int = 0
+    malformed_body: bool = False
+    drop_connection: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.latency_ms or self.malformed_body or self.drop_connection)
+
+
+@dataclass(slots=True)
+class OutputPlan:
+    """The media one successful task produces, decided at submission.
+
+    ``kind`` names the result keys (``videoUUID``, ``imageURL`` ...); ``format`` is the file
+    extension (``mp4``, ``png`` ...); ``width`` x ``height`` in pixels; ``quality`` is Runware's
+    ``outputQuality`` (20-99); ``duration`` the length in seconds of a video; ``output_type``
+    Runware's ``outputType`` (``URL``, ``base64Data`` or ``dataURI``); ``unit_cost`` the USD cost
+    of one result when the request asked ``includeCost`` (else None); ``ttl`` seconds a URL
+    result lives after the task ends; ``prepared`` the UUIDs of output media already rendered at
+    submission (one per result, e.g. an upscaled image), empty when outputs are rendered on
+    demand; ``seed`` is False for task types whose items carry no ``seed``/``NSFWContent``.
+    """
+
+    kind: OutputKind
+    format: str
+    width: int
+    height: int
+    quality: int
+    duration: float | None = None
+    output_type: str = "URL"
+    unit_cost: float | None = None
+    ttl: float | None = None
+    prepared: list[str] = field(default_factory=list)
+    seed: bool = True
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OutputPlan:
+        """Rebuild a plan from `dataclasses.asdict` output (unknown keys are ignored)."""
+        values = _known_fields(cls, data)
+        values["prepared"] = list(values.get("prepared") or [])
+        return cls(**values)
+
+
+@dataclass(slots=True)
+class TaskFacts:
+    """What the server knows about a task beyond its request (see the module docstring)."""
+
+    source_duration: float | None = None
+    source_width: int | None = None
+    source_height: int | None = None
+    nsfw: bool = False
+    webhook_failures: int = 0
+    poll_effects: PollEffects | None = None
+    output: OutputPlan | None = None
+
+    def copy(self) -> TaskFacts:
+        """A copy sharing nothing mutable (cheaper than `copy.deepcopy`)."""
+        effects, output = self.poll_effects, self.output
+        return TaskFacts(
+            source_duration=self.source_duration,
+            source_width=self.source_width,
+            source_height=self.source_height,
+            nsfw=self.nsfw,
+            webhook_failures=self.webhook_failures,
+            poll_effects=None if effects is None else dataclasses.replace(effects),
+            output=None
+            if output is None
+            else dataclasses.replace(output, prepared=list(output.prepared)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The facts that are set, as a JSON-compatible dict (unset ones are left out)."""
+        data = dataclasses.asdict(self)
+        return {key: value for key, value in data.items() if value not in (None, False, 0)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> TaskFacts:
+        """Rebuild facts from `to_dict` output, or from the loose dict older records held
+        (keys it does not know are dropped)."""
+        values = _known_fields(cls, data or {})
+        effects = values.get("poll_effects")
+        if isinstance(effects, dict):
+            values["poll_effects"] = PollEffects(**_known_fields(PollEffects, effects)) or None
+        output = values.get("output")
+        if isinstance(output, dict):
+            values["output"] = OutputPlan.from_dict(output)
+        return cls(**values)
 
 
 @dataclass(slots=True)
@@ -73,7 +173,7 @@ class TaskRecord:
     """Result items (without any URL), built once when the task succeeds."""
     error: dict[str, Any] | None = None
     """Runware error object ``{code, message}`` when the task ended in error."""
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: TaskFacts = field(default_factory=TaskFacts)
     finished_at: float | None = None
     scheduled_failure: ScheduledFailure | None = None
 
@@ -87,14 +187,11 @@ class TaskRecord:
         """The request's `numberResults` (default 1)."""
         return int(self.request.get("numberResults", 1))
 
-    @property
-    def output_format(self) -> str:
-        """The request's `outputFormat`, upper-cased (default ``MP4``)."""
-        return str(self.request.get("outputFormat") or "MP4").upper()
-
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-compatible dict of every field."""
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        data["facts"] = self.facts.to_dict()
+        return data
 
     def __deepcopy__(self, memo: dict[int, Any]) -> TaskRecord:
         """A copy sharing nothing mutable. Records are copied on every store read and write,
@@ -110,6 +207,9 @@ class TaskRecord:
         if isinstance(failure, dict):
             failure = ScheduledFailure(**_known_fields(ScheduledFailure, failure))
             values["scheduled_failure"] = failure
+        facts = values.get("facts")
+        if not isinstance(facts, TaskFacts):
+            values["facts"] = TaskFacts.from_dict(facts if isinstance(facts, dict) else None)
         return cls(**values)
 
 
@@ -129,10 +229,56 @@ class MediaRecord:
     created_at: float
     expires_at: float | None = None
     data: bytes | None = None
-    """Raw bytes of an uploaded input; None for outputs (rendered on demand)."""
+    """The file's bytes: an uploaded input, or an output rendered when its task was submitted
+    (an upscale); None for outputs rendered on demand."""
     deleted: bool = False
     duration: float | None = None
     """Length in seconds of an output video."""
+
+    @classmethod
+    def new(
+        cls,
+        media_uuid: str,
+        *,
+        kind: MediaKind,
+        format: str,
+        created_at: float,
+        task_uuid: str | None = None,
+        width: int | None = None,
+        height: int | None = None,
+        quality: int | None = None,
+        seed: int | None = None,
+        duration: float | None = None,
+        ttl: float | None = None,
+        data: bytes | None = None,
+    ) -> MediaRecord:
+        """A new record, the one way media records are made.
+
+        `format` is a file extension (``mp4``, ``.PNG`` ...; kept lower-case, without dot);
+        `ttl` seconds after `created_at` set the expiry (None: never). ValueError for an
+        unknown `kind`, an empty format or a negative ttl.
+        """
+        if kind not in ("input", "output"):
+            raise ValueError(f"kind must be 'input' or 'output', got {kind!r}")
+        if ttl is not None and ttl < 0:
+            raise ValueError(f"ttl must be >= 0, got {ttl!r}")
+        extension = format.strip().lstrip(".").lower()
+        if not extension:
+            raise ValueError("format must be a file extension such as 'mp4'")
+        return cls(
+            media_uuid=media_uuid,
+            task_uuid=task_uuid,
+            kind=kind,
+            format=extension,
+            width=width,
+            height=height,
+            quality=quality,
+            seed=seed,
+            created_at=created_at,
+            expires_at=None if ttl is None else created_at + ttl,
+            data=None if data is None else bytes(data),
+            duration=duration,
+        )
 
     def expired(self, now: float) -> bool:
         """True when the record has an expiry time and `now` has reached it."""
@@ -172,4 +318,6 @@ def _copy_value(value: Any, memo: dict[int, Any]) -> Any:
         return [_copy_value(item, memo) for item in value]
     if type(value) is ScheduledFailure:
         return ScheduledFailure(value.code, value.message, value.after_polls)
+    if type(value) is TaskFacts:
+        return value.copy()
     return copy.deepcopy(value, memo)

@@ -1,26 +1,36 @@
-"""The bytes behind a `MediaRecord`: uploaded inputs as stored, outputs rendered on demand."""
+"""The bytes behind a `MediaRecord`: stored bytes as they are, other outputs rendered on demand.
+
+An output without stored bytes is rendered from its record: a video (``mp4``, ``webm``,
+``mov``) by `video.render_video`, an image (``jpg``, ``png``, ``webp``) by
+`image.render_image`, at the record's size, quality and seed (and duration for a video).
+"""
 
 from __future__ import annotations
 
 import mimetypes
 
 from ..engine.records import MediaRecord
-from ..media.video import content_type as video_content_type
-from ..media.video import render_video
+from . import image
+from .video import content_type as video_content_type
+from .video import render_video
 
 __all__ = ["media_bytes", "media_content_type"]
 
 _VIDEO_FORMATS = {"mp4": "MP4", "webm": "WEBM", "mov": "MOV"}
-_EXTRA_TYPES = {
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "webp": "image/webp",
-    "gif": "image/gif",
-    "mkv": "video/x-matroska",
+_IMAGE_FORMATS = {
+    "jpg": "JPG",
+    "jpeg": "JPG",
+    "png": "PNG",
+    "webp": "WEBP",
+    "bmp": "BMP",
+    "gif": "GIF",
 }
+_RENDERED_IMAGES = {"JPG", "PNG", "WEBP"}
+_EXTRA_TYPES = {"mkv": "video/x-matroska"}
 _DEFAULT_DURATION = 5.0
 _DEFAULT_QUALITY = 95
+_DEFAULT_VIDEO_SIZE = (1280, 720)
+_DEFAULT_IMAGE_SIZE = (1024, 1024)
 
 
 def media_content_type(record: MediaRecord) -> str:
@@ -28,6 +38,8 @@ def media_content_type(record: MediaRecord) -> str:
     fmt = record.format.lower()
     if fmt in _VIDEO_FORMATS:
         return video_content_type(_VIDEO_FORMATS[fmt])
+    if fmt in _IMAGE_FORMATS:
+        return image.content_type(_IMAGE_FORMATS[fmt])
     if fmt in _EXTRA_TYPES:
         return _EXTRA_TYPES[fmt]
     guessed, _ = mimetypes.guess_type(f"file.{fmt}")
@@ -35,19 +47,28 @@ def media_content_type(record: MediaRecord) -> str:
 
 
 def media_bytes(record: MediaRecord) -> bytes:
-    """The file: stored bytes for an input, a rendered clip for an output (CPU-bound; call it
-    from a worker thread in async code). ValueError if an output cannot be rendered."""
+    """The file: its stored bytes, else a rendered video or image (CPU-bound; call it from a
+    worker thread in async code). ValueError if an output cannot be rendered."""
     if record.data is not None:
         return record.data
-    fmt = _VIDEO_FORMATS.get(record.format.lower())
-    if fmt is None:
-        raise ValueError(f"media {record.media_uuid} has no stored bytes to serve")
-    duration = record.duration if record.duration and record.duration > 0 else _DEFAULT_DURATION
-    return render_video(
-        fmt,
-        record.width or 1280,
-        record.height or 720,
-        quality=record.quality if record.quality is not None else _DEFAULT_QUALITY,
-        seed=record.seed or 0,
-        duration=duration,
-    )
+    fmt = record.format.lower()
+    quality = record.quality if record.quality is not None else _DEFAULT_QUALITY
+    if fmt in _VIDEO_FORMATS:
+        duration = record.duration if record.duration and record.duration > 0 else None
+        return render_video(
+            _VIDEO_FORMATS[fmt],
+            record.width or _DEFAULT_VIDEO_SIZE[0],
+            record.height or _DEFAULT_VIDEO_SIZE[1],
+            quality=quality,
+            seed=record.seed or 0,
+            duration=duration or _DEFAULT_DURATION,
+        )
+    if _IMAGE_FORMATS.get(fmt) in _RENDERED_IMAGES:
+        return image.render_image(
+            _IMAGE_FORMATS[fmt],
+            record.width or _DEFAULT_IMAGE_SIZE[0],
+            record.height or _DEFAULT_IMAGE_SIZE[1],
+            quality=quality,
+            seed=record.seed or 0,
+        )
+    raise ValueError(f"media {record.media_uuid} has no stored bytes to serve")

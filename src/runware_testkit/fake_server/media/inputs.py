@@ -31,7 +31,11 @@ import httpx
 from ..config import IN_PROCESS_HOST
 from ..engine.errors import MediaExpired, MediaNotFound
 from ..engine.records import MediaRecord
-from ..media.probe import ProbeError, decode_data_uri, probe_video
+from .errors import MediaError
+from .files import media_bytes
+from .image import extension as image_extension
+from .image_header import looks_like_image, read_image_header
+from .probe import ProbeError, decode_data_uri, probe_video
 
 if TYPE_CHECKING:
     from ..state import ServerState
@@ -39,7 +43,11 @@ if TYPE_CHECKING:
 __all__ = [
     "MediaInputError",
     "SourceVideo",
+    "Upload",
+    "identify_upload",
     "load_media",
+    "own_media",
+    "read_upload",
     "resolve_video",
     "sniff_format",
 ]
@@ -67,6 +75,19 @@ class MediaInputError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class Upload:
+    """Media bytes identified: file ``extension``, ``kind`` (``image`` or ``video``), size in
+    pixels and, for a video, length in seconds (None where the file does not say)."""
+
+    data: bytes
+    extension: str
+    kind: str
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SourceVideo:
     """What the server learnt about a source video (None fields: not known)."""
 
@@ -80,7 +101,7 @@ async def resolve_video(
     state: ServerState, value: str, *, parameter: str, request_base: str | None = None
 ) -> SourceVideo | None:
     """Facts about the video `value` refers to; None when it is a URL the fake cannot reach."""
-    record = _own_media(state, value, parameter=parameter, request_base=request_base)
+    record = own_media(state, value, parameter=parameter, request_base=request_base)
     if record is not None:
         if record.data is None:
             return SourceVideo(record.duration, record.width, record.height, record.format)
@@ -100,12 +121,10 @@ async def load_media(
         raise MediaInputError(
             _invalid(parameter), f"{parameter} must be a non-empty string", parameter
         )
-    record = _own_media(state, value, parameter=parameter, request_base=request_base)
+    record = own_media(state, value, parameter=parameter, request_base=request_base)
     if record is not None:
         if record.data is not None:
             return record.data
-        from ..media.files import media_bytes
-
         return await asyncio.to_thread(media_bytes, record)
     if value[:5].lower() == "data:":
         try:
@@ -128,17 +147,51 @@ async def load_media(
     )
 
 
+async def read_upload(
+    state: ServerState, value: str, *, parameter: str, request_base: str | None = None
+) -> bytes:
+    """The bytes `value` names (as `load_media`), for a task that stores them: a URL the fake
+    may not fetch is ``downloadFailed`` here, since there is nothing to store without it."""
+    data = await load_media(state, value, parameter=parameter, request_base=request_base)
+    if data is None:
+        raise MediaInputError(
+            "downloadFailed",
+            f"{parameter}: the fake server does not fetch from this host; allowed hosts: "
+            f"{', '.join(state.allowlist.entries)}",
+            parameter,
+        )
+    return data
+
+
+def identify_upload(data: bytes, *, parameter: str) -> Upload:
+    """What uploaded bytes are (CPU-bound: a video is probed); `MediaInputError`
+    ``invalidMedia`` for bytes that are neither a readable video nor a JPEG, PNG, WebP, BMP or
+    GIF image."""
+    try:
+        extension, kind = sniff_format(data)
+    except ValueError as exc:
+        raise MediaInputError(
+            "invalidMedia",
+            f"{parameter} is neither a readable video nor a PNG/JPEG/WEBP/BMP/GIF image: {exc}",
+            parameter,
+        ) from exc
+    if kind == "image":
+        facts = read_image_header(data, parameter=parameter)
+        return Upload(data, extension, kind, facts.width, facts.height)
+    try:
+        video = probe_video(data)
+    except ProbeError:  # sniff_format already read it as a video; keep it without facts
+        return Upload(data, extension, kind)
+    return Upload(data, extension, kind, video.width, video.height, video.duration)
+
+
 def sniff_format(data: bytes) -> tuple[str, str]:
     """(extension, kind) of media bytes, kind ``video`` or ``image``; ValueError if unknown."""
-    head = data[:32]
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png", "image"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg", "image"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp", "image"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "gif", "image"
+    if looks_like_image(data):
+        try:
+            return image_extension(read_image_header(data).format), "image"
+        except MediaError as exc:
+            raise ValueError(str(exc)) from exc
     try:
         facts = probe_video(data)
     except ProbeError as exc:
@@ -146,10 +199,12 @@ def sniff_format(data: bytes) -> tuple[str, str]:
     return (facts.container or "mp4"), "video"
 
 
-def _own_media(
+def own_media(
     state: ServerState, value: str, *, parameter: str, request_base: str | None
 ) -> MediaRecord | None:
-    """The record when `value` names this server's media (UUID or own /media URL)."""
+    """The record when `value` names this server's media (a UUID, or a URL of its own
+    ``/media`` route); None when it names none. `MediaInputError` ``mediaNotFound`` /
+    ``mediaExpired`` for a UUID or own URL this server does not (or no longer) hold."""
     media_uuid: str | None = None
     if _UUID_RE.match(value):
         media_uuid = value.lower()

@@ -1,10 +1,13 @@
 """What happens when a task finishes: its webhook calls and its upload-endpoint PUTs.
 
-- ``webhookURL``: one POST of ``{"data": [item]}`` per result (the item as in a poll reply,
-  with ``videoURL``, without ``status``); a failed task gets one POST of
-  ``{"data": [{"taskType", "taskUUID", "status": "error", "error": {code, message}}]}``.
-- ``uploadEndpoint``: one PUT of each result's rendered video (raw bytes, the video's
-  content type); ``videoURL`` keeps pointing at this server.
+- ``webhookURL`` on success: one POST of ``{"data": [item]}`` per result [C, PROTOCOL.md
+  "Webhooks"], the item as in a poll reply (with its media URL or data), with ``status:
+  "success"`` unless ``ServerConfig.webhook_success_status`` is False [U].
+- ``webhookURL`` on failure: one POST; its body follows ``ServerConfig.webhook_error_envelope``
+  [U]: by default the very envelope the task's failed ``getResponse`` answers (``data`` with
+  the ``status: "error"`` item and ``errors`` with the error), else ``errors`` or ``data`` only.
+- ``uploadEndpoint``: one PUT of each result's file (raw bytes, the file's content type)
+  [C]; the result's URL keeps pointing at this server.
 
 Sending, retries, the allowlist and journaling are `state.delivery`'s job.
 """
@@ -14,14 +17,16 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from ..engine.engine import poll_items, render_results
 from ..engine.records import TaskRecord
+from ..handlers.get_response import result_reply
+from ..handlers.results import media_key, output_plan, render_items
 from ..media.files import media_bytes, media_content_type
+from ..protocol.wire import envelope
 
 if TYPE_CHECKING:
     from ..state import ServerState
 
-__all__ = ["notify_finished"]
+__all__ = ["failure_payload", "notify_finished"]
 
 
 async def notify_finished(state: ServerState, record: TaskRecord) -> None:
@@ -29,39 +34,45 @@ async def notify_finished(state: ServerState, record: TaskRecord) -> None:
     request = record.request
     webhook = request.get("webhookURL")
     upload = request.get("uploadEndpoint")
-    failures = _int(record.facts.get("webhook_failures"))
-    media_base = state.media_base()
+    failures = record.facts.webhook_failures
     if record.status != "success":
         if isinstance(webhook, str) and webhook:
-            (item,) = poll_items(record, media_base_url=media_base)
             await state.delivery.deliver_webhook(
                 webhook,
-                {"data": [item]},
+                await failure_payload(state, record),
                 failures_to_inject=failures,
                 task_uuid=record.task_uuid,
             )
         return
-    for item in render_results(record, media_base_url=media_base):
+    key = media_key(output_plan(record).kind)
+    items = await render_items(record, media_base_url=state.media_base(), engine=state.engine)
+    for item in items:
         if isinstance(webhook, str) and webhook:
+            sent = {**item, "status": "success"} if state.config.webhook_success_status else item
             await state.delivery.deliver_webhook(
                 webhook,
-                {"data": [item]},
+                {"data": [sent]},
                 failures_to_inject=failures,
                 task_uuid=record.task_uuid,
             )
         if isinstance(upload, str) and upload:
-            await _upload(state, upload, item)
+            await _upload(state, upload, item.get(key), record.task_uuid)
 
 
-async def _upload(state: ServerState, url: str, item: dict[str, Any]) -> None:
-    record = state.engine.store.get_media(item["videoUUID"])
+async def failure_payload(state: ServerState, record: TaskRecord) -> dict[str, Any]:
+    """The webhook body of a failed task (see ``ServerConfig.webhook_error_envelope``)."""
+    reply = await result_reply(record, state)
+    shape = state.config.webhook_error_envelope
+    if shape == "errors":
+        return {"errors": reply.errors}
+    if shape == "data":
+        return {"data": reply.data}
+    return envelope(reply.data, reply.errors)
+
+
+async def _upload(state: ServerState, url: str, media_uuid: Any, task_uuid: str) -> None:
+    record = state.engine.store.get_media(media_uuid) if isinstance(media_uuid, str) else None
     if record is None:
         return
     data = await asyncio.to_thread(media_bytes, record)
-    await state.delivery.deliver_upload(
-        url, data, media_content_type(record), task_uuid=item["taskUUID"]
-    )
-
-
-def _int(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+    await state.delivery.deliver_upload(url, data, media_content_type(record), task_uuid=task_uuid)

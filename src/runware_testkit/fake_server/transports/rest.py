@@ -119,9 +119,7 @@ async def _handle(state: ServerState, dispatcher: Dispatcher, request: Request) 
                 return _respond(state, envelope([], [error]), 401)
     elif (error := key_error(state.config, key)) is not None:
         return _respond(state, envelope([], [error]), 401)
-    ctx = Context(
-        api_key=str(key), transport="rest", request_base=str(request.base_url), dry_run=dry_run
-    )
+    ctx = Context(api_key=str(key), request_base=str(request.base_url), dry_run=dry_run)
     replies = await dispatcher.run(tasks, ctx)
     return await _answer(state, replies)
 

@@ -195,7 +195,6 @@ class _Connection:
         self.session = session
         self.ctx = Context(
             api_key=str(key),
-            transport="websocket",
             request_base=self.request_base,
             dry_run=self.dry_run,
             session=session,
@@ -219,7 +218,7 @@ class _Connection:
                 session.delivered.add(task_uuid)
                 continue
             if record.finished and record.api_key == session.api_key:
-                await self._deliver(self.dispatcher.result_reply(record, self.ctx))
+                await self._deliver(await self.dispatcher.result_reply(record, self.ctx))
 
     async def _deliver(self, reply: TaskReply) -> None:
         if reply.latency_ms:

@@ -1,0 +1,59 @@
+"""What the fault scenarios of one submission do, merged into one set of effects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..engine.records import PollEffects, ScheduledFailure
+from ..faults.scenarios import Scenario
+from ..protocol.wire import TaskReply
+
+__all__ = ["Effects"]
+
+
+@dataclass
+class Effects:
+    """The merged effects of a submission's scenarios.
+
+    ``submit_error`` is the first submit-phase scenario that answers with an error;
+    ``failure`` the first processing-phase error; ``nsfw`` and ``webhook_failures`` shape the
+    results and their webhooks; ``latency_ms``, ``malformed_body`` and ``drop_connection``
+    apply to the submission's answer, ``poll`` to the poll answers while the task runs.
+    """
+
+    submit_error: Scenario | None
+    failure: ScheduledFailure | None
+    nsfw: bool
+    webhook_failures: int
+    latency_ms: int
+    malformed_body: bool
+    drop_connection: bool
+    poll: PollEffects
+
+    @classmethod
+    def of(cls, scenarios: list[Scenario]) -> Effects:
+        """Merge `scenarios` (latencies: the longest; flags: any)."""
+        submit = [s for s in scenarios if s.phase == "submit"]
+        processing = [s for s in scenarios if s.phase == "processing"]
+        failures = [s.scheduled_failure() for s in processing]
+        return cls(
+            submit_error=next((s for s in submit if s.error() is not None), None),
+            failure=next((f for f in failures if f is not None), None),
+            nsfw=any(s.nsfw for s in scenarios),
+            webhook_failures=max((s.webhook_failures for s in scenarios), default=0),
+            latency_ms=max((s.latency_ms for s in submit), default=0),
+            malformed_body=any(s.malformed_body for s in submit),
+            drop_connection=any(s.drop_connection for s in submit),
+            poll=PollEffects(
+                latency_ms=max((s.latency_ms for s in processing), default=0),
+                malformed_body=any(s.malformed_body for s in processing),
+                drop_connection=any(s.drop_connection for s in processing),
+            ),
+        )
+
+    def apply(self, reply: TaskReply) -> TaskReply:
+        """Give the submission's answer its transport effects."""
+        reply.latency_ms = self.latency_ms
+        reply.malformed_body = self.malformed_body
+        reply.drop_connection = self.drop_connection
+        return reply

@@ -1,0 +1,152 @@
+"""What every task the engine runs shares, from a valid task to its acknowledgement.
+
+1. Magic tokens in ``positivePrompt`` (a malformed one is the prompt's error).
+2. The task type's planner reads the task's inputs and decides its `TaskFacts` (with the
+   `OutputPlan`), any outputs rendered right away, and the price of one result. Bad media is
+   answered with its Runware error (``mediaNotFound``, ``invalidVideo`` ...).
+3. A dry run stops here: ``{"taskType", "taskUUID", "dryRun": true, "numberResults", "cost"}``,
+   ``cost`` being the price of all results (USD).
+4. Scenarios: the prompt's magic tokens, else the first queued scenario of each phase. A
+   submit-phase error answers instead of the acknowledgement; the others shape the task.
+5. The engine stores the task; the answer is the acknowledgement ``{"taskType", "taskUUID"}``
+   and nothing else [C/I, PROTOCOL.md "Async delivery and polling"] (never an URL key: the
+   SDKs would read it as a finished result). ``conflictTaskUUID`` and ``rateLimitExceeded``
+   come from the engine.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ...contract import ModelContract
+from ..engine.errors import EngineError
+from ..engine.records import MediaRecord, TaskFacts
+from ..faults.scenarios import MagicTokenError, Scenario, magic_tokens
+from ..media.errors import MediaError
+from ..media.inputs import MediaInputError, own_media
+from ..protocol.wire import TaskReply, task_head
+from .context import Context
+from .effects import Effects
+from .outputs import OutputChoiceError
+
+if TYPE_CHECKING:
+    from ..state import ServerState
+
+__all__ = ["Planned", "Planner", "media_references", "run_inference"]
+
+
+@dataclass
+class Planned:
+    """What a planner decided for one task: its facts (output plan included), outputs already
+    rendered (stored with the task), and the USD price of one result."""
+
+    facts: TaskFacts
+    unit_price: float
+    media: list[MediaRecord] = field(default_factory=list)
+
+
+Planner = Callable[
+    [dict[str, Any], "ModelContract | None", Context, "ServerState"], Awaitable[Planned]
+]
+"""``planner(task, model, ctx, state) -> Planned``; raises `MediaInputError`, `MediaError` or
+`OutputChoiceError` for inputs or outputs it cannot use. In a dry run it renders nothing."""
+
+
+async def run_inference(
+    task: dict[str, Any], ctx: Context, state: ServerState, planner: Planner
+) -> TaskReply:
+    """Accept a valid inference task (see the module docstring)."""
+    head = task_head(task)
+    model = state.contract.model(str(task.get("model")))
+    try:
+        magic = magic_tokens(task.get("positivePrompt"))  # type: ignore[arg-type]
+    except MagicTokenError as exc:
+        return TaskReply.error(
+            400, code=exc.code, message=str(exc), parameter=exc.parameter, **head
+        )
+    try:
+        planned = await planner(task, model, ctx, state)
+    except (MediaInputError, MediaError, OutputChoiceError) as exc:
+        status = getattr(exc, "http_status", 400)
+        return TaskReply.error(status, **{**exc.to_error(), **head})
+    if ctx.dry_run:
+        return _priced(task, planned.unit_price)
+    effects = Effects.of(_scenarios(task, magic, state))
+    if effects.submit_error is not None:
+        scenario = effects.submit_error
+        error = scenario.error(head.get("taskUUID")) or {}
+        missing = {key: value for key, value in head.items() if key not in error}
+        return effects.apply(
+            TaskReply(errors=[{**error, **missing}], status=scenario.status or 400)
+        )
+    facts = dataclasses.replace(
+        planned.facts,
+        nsfw=planned.facts.nsfw or effects.nsfw,
+        webhook_failures=effects.webhook_failures,
+        poll_effects=effects.poll or None,
+    )
+    try:
+        state.engine.submit(
+            task, api_key=ctx.api_key, facts=facts, failure=effects.failure, media=planned.media
+        )
+    except EngineError as exc:  # conflictTaskUUID, rateLimitExceeded
+        return TaskReply.error(exc.http_status, **{**exc.to_error(), **head})
+    except ValueError as exc:
+        return TaskReply.error(400, code="validationFailed", message=str(exc), **head)
+    if ctx.session is not None:
+        ctx.session.note_task(head["taskUUID"])
+    return effects.apply(
+        TaskReply(data=[{"taskType": task["taskType"], "taskUUID": task["taskUUID"]}])
+    )
+
+
+def media_references(task: dict[str, Any], state: ServerState, ctx: Context) -> list[MediaRecord]:
+    """The media of this server that strings under the task's ``inputs`` name, in order;
+    `MediaInputError` (``mediaNotFound`` / ``mediaExpired``, parameter ``inputs.<path>``) for a
+    UUID or own media URL the server does not hold (any more)."""
+    found: list[MediaRecord] = []
+    for path, value in _strings(task.get("inputs"), "inputs"):
+        record = own_media(state, value, parameter=path, request_base=ctx.request_base)
+        if record is not None:
+            found.append(record)
+    return found
+
+
+def _strings(node: Any, path: str):
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings(value, f"{path}[{index}]")
+
+
+def _scenarios(task: dict[str, Any], magic: Scenario | None, state: ServerState) -> list[Scenario]:
+    """The prompt's scenario, else the first queued one of each phase; each is journaled."""
+    if magic is not None:
+        chosen, source = [magic], "prompt"
+    else:
+        taken = (state.scenarios.take(task, "submit"), state.scenarios.take(task, "processing"))
+        chosen, source = [s for s in taken if s is not None], "queue"
+    for scenario in chosen:
+        state.journal.record(
+            "scenario", taskUUID=task.get("taskUUID"), source=source, scenario=scenario.to_dict()
+        )
+    return chosen
+
+
+def _priced(task: dict[str, Any], unit_price: float) -> TaskReply:
+    count = task.get("numberResults", 1)
+    item: dict[str, Any] = {
+        "taskType": task["taskType"],
+        "taskUUID": task["taskUUID"],
+        "dryRun": True,
+        "numberResults": count,
+        "cost": round(unit_price * count, 4),
+    }
+    return TaskReply(data=[item])
