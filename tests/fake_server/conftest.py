@@ -7,12 +7,23 @@ from typing import Any
 
 import pytest
 
+from runware_testkit.contract import Contract
+
+from .contracts import extended_contract
 from .harness import MODES, Harness, make_state
+
+
+@pytest.fixture(scope="session")
+def contract(tmp_path_factory: pytest.TempPathFactory) -> Contract:
+    """The shipped contract plus the test models of `contracts` (an image generator and an
+    image/video upscaler), built once per session."""
+    return extended_contract(tmp_path_factory.mktemp("contract") / "schemas")
 
 
 @pytest.fixture(params=MODES)
 async def make_server(request: pytest.FixtureRequest) -> AsyncIterator[Callable[..., Harness]]:
-    """A factory: ``make_server(**config)`` starts a server in this test's mode."""
+    """A factory: ``make_server(**config)`` starts a server in this test's mode (``contract=``
+    replaces the shipped contract)."""
     started: list[Harness] = []
 
     def factory(**config: Any) -> Harness:
@@ -29,3 +40,9 @@ async def make_server(request: pytest.FixtureRequest) -> AsyncIterator[Callable[
 def server(make_server: Callable[..., Harness]) -> Harness:
     """A server with the default configuration (immediate progression, manual clock)."""
     return make_server()
+
+
+@pytest.fixture
+def extended(make_server: Callable[..., Harness], contract: Contract) -> Harness:
+    """A server with the default configuration on the extended test contract."""
+    return make_server(contract=contract)

@@ -16,12 +16,16 @@ import anyio
 import httpx
 import websockets.sync.client
 
+from runware_testkit.contract import Contract
 from runware_testkit.fake_server.app import create_app
 from runware_testkit.fake_server.config import DEV_API_KEY, ServerConfig
 from runware_testkit.fake_server.engine.clock import ManualClock
+from runware_testkit.fake_server.media.image import render_image
 from runware_testkit.fake_server.media.video import render_video
 from runware_testkit.fake_server.state import ServerState
 from runware_testkit.fake_server.uvicorn_thread import LiveServer
+
+from .contracts import IMAGE_MODEL, UPSCALER
 
 with warnings.catch_warnings():
     # Starlette suggests another HTTP client for its TestClient; only its WebSocket side is used.
@@ -56,6 +60,32 @@ def video_task(model: str = ALEPH, video: str = REMOTE_VIDEO, **fields: Any) -> 
 def poll_task(task_uuid: str) -> dict[str, Any]:
     """A getResponse task."""
     return {"taskType": "getResponse", "taskUUID": task_uuid}
+
+
+def image_task(model: str = IMAGE_MODEL, **fields: Any) -> dict[str, Any]:
+    """A valid imageInference task for `model` (fields override or add)."""
+    task: dict[str, Any] = {
+        "taskType": "imageInference",
+        "taskUUID": new_uuid(),
+        "model": model,
+        "positivePrompt": "a lighthouse at dusk",
+    }
+    task.update(fields)
+    return task
+
+
+def upscale_task(model: str = UPSCALER, **fields: Any) -> dict[str, Any]:
+    """An upscale task for `model` (give ``inputs``; fields override or add)."""
+    task: dict[str, Any] = {"taskType": "upscale", "taskUUID": new_uuid(), "model": model}
+    task.update(fields)
+    return task
+
+
+def image_data_uri(width: int, height: int, fmt: str = "PNG", seed: int = 1) -> str:
+    """A data URI holding a real `fmt` picture of `width` x `height`."""
+    data = render_image(fmt, width, height, seed=seed)
+    mime = {"PNG": "image/png", "JPG": "image/jpeg", "WEBP": "image/webp"}[fmt]
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
 def video_data_uri(seconds: float, width: int = 160, height: int = 96, fmt: str = "MP4") -> str:
@@ -125,6 +155,14 @@ class Harness:
             if body["data"][0].get("status") != "processing":
                 return body
         raise AssertionError(f"task still processing after {max_polls} polls")
+
+    async def image_upload(self, image: str) -> dict[str, Any]:
+        """imageUpload; the data item."""
+        status, body = await self.call(
+            {"taskType": "imageUpload", "taskUUID": new_uuid(), "image": image}
+        )
+        assert status == 200, body
+        return body["data"][0]
 
     async def upload(self, media: str) -> dict[str, Any]:
         """mediaStorage upload; the data item."""
@@ -256,7 +294,8 @@ class InProcessWS(WSClient):
                 return message.get("code")
 
 
-def make_state(**config: Any) -> ServerState:
-    """A server state on a manual clock with a fixed seed; `config` overrides ServerConfig."""
+def make_state(*, contract: Contract | None = None, **config: Any) -> ServerState:
+    """A server state on a manual clock with a fixed seed; `config` overrides ServerConfig;
+    `contract` replaces the shipped one."""
     config.setdefault("seed", 1234)
-    return ServerState(ServerConfig(**config), clock=ManualClock())
+    return ServerState(ServerConfig(**config), clock=ManualClock(), contract=contract)

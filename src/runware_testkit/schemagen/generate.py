@@ -139,6 +139,8 @@ def _request_array(models: list[ModelPage]) -> dict[str, Any]:
             "get-response-request",
             "ping-request",
             "media-storage-request",
+            "image-upload-request",
+            "get-task-details-request",
         )
     ]
     return {
