@@ -49,3 +49,13 @@ def test_replace_and_base_url() -> None:
     config = ServerConfig(base_url="http://127.0.0.1:8765/")
     assert config.base_url == "http://127.0.0.1:8765"
     assert config.replace(seed=3).seed == 3
+
+
+def test_answer_options_default_to_runwares_known_behaviour() -> None:
+    config = ServerConfig()
+    assert config.report_progress is False
+    assert config.webhook_error_envelope == "poll"
+    assert config.webhook_success_status is True
+    assert ServerConfig(webhook_error_envelope="errors").webhook_error_envelope == "errors"
+    with pytest.raises(ValueError, match="webhook_error_envelope"):
+        ServerConfig(webhook_error_envelope="both")

@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from ..harness import Harness, video_task
+from ..harness import Harness, image_task, video_task
 
 
 def sink_url(server: Harness, name: str) -> str:
@@ -118,3 +118,21 @@ async def test_webhook_to_a_host_off_the_allowlist_is_refused(server: Harness) -
     await server.state.drain()
     (attempt,) = server.state.journal.entries("webhook_attempt")
     assert attempt["outcome"] == "refused"
+
+
+async def test_image_results_are_posted_and_put_as_images(extended: Harness) -> None:
+    task = image_task(
+        width=128,
+        height=72,
+        outputFormat="PNG",
+        webhookURL=sink_url(extended, "image-hooks"),
+        uploadEndpoint=sink_url(extended, "image-bucket"),
+    )
+    body = await extended.run_to_end(task)
+    await extended.state.drain()
+    (hook,) = extended.state.sink.received("image-hooks")
+    assert hook["body"] == body
+    (put,) = extended.state.sink.received("image-bucket")
+    image = (await extended.http.get(body["data"][0]["imageURL"])).content
+    assert put["content_type"] == "image/png"
+    assert put["sha256"] == hashlib.sha256(image).hexdigest()
