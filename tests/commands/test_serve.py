@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import uvicorn
 
 from runware_testkit.cli import main
 from runware_testkit.commands.serve import _is_loopback
@@ -48,7 +49,27 @@ def test_help_lists_the_options(capsys: pytest.CaptureFixture[str]) -> None:
         "--memory",
         "--api-key",
         "--progression",
+        "--report-progress",
         "--seed",
         "--allow-remote",
     ):
         assert option in out
+
+
+@pytest.mark.parametrize(("flags", "reported"), [([], False), (["--report-progress"], True)])
+def test_report_progress_reaches_the_server(
+    flags: list[str], reported: bool, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    served = []
+
+    def run(self, sockets=None) -> None:
+        served.append(self.config.app.state.testkit.config)
+        for sock in sockets or []:
+            sock.close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    assert main(["serve", "--memory", "--port", "0", *flags]) == 0
+    (config,) = served
+    assert config.report_progress is reported
+    banner = capsys.readouterr().out
+    assert ("time:8 with progress" in banner) is reported

@@ -46,7 +46,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--progression",
         default=None,
-        help="how tasks progress: immediate, polls:N or time:S (default time:8)",
+        help="how long tasks stay processing: immediate, polls:N or time:S (default time:8)",
+    )
+    parser.add_argument(
+        "--report-progress",
+        action="store_true",
+        help="give processing poll items a 'progress' (0-100); Runware sends it only for the few "
+        "tasks that report progress, so by default the fake leaves it out",
     )
     parser.add_argument(
         "--seed",
@@ -115,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
             base_url=args.base_url,
             seed=args.seed,
             control_token=args.control_token,
+            report_progress=args.report_progress,
         )
         sock = bind_socket(args.host, args.port)
     except (ValueError, OSError) as exc:
@@ -134,7 +141,8 @@ def run(args: argparse.Namespace) -> int:
         f"  control    {base}/__testkit/\n"
         f"  API key    {key_text}\n"
         f"  state      {state_path if state_path is not None else 'memory'}\n"
-        f"  progress   {config.progression}\n"
+        f"  tasks      {config.progression}"
+        f"{' with progress' if config.report_progress else ''}\n"
         "Press Ctrl+C to stop.",
         flush=True,
     )
