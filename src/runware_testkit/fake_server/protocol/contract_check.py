@@ -7,11 +7,10 @@ server depends on the validator's interface in exactly one place.
 from __future__ import annotations
 
 from collections.abc import MutableSet
-from functools import cache
 from typing import Any
 
 from ...contract import Contract, load_contract
-from ...validation import Validator, default_validator
+from ...validation import Validator, validator_for
 
 __all__ = ["validate_task"]
 
@@ -33,11 +32,4 @@ def validate_task(
 
 
 def _validator(contract: Contract | None) -> Validator:
-    if contract is None or contract is load_contract():
-        return default_validator()
-    return _custom(contract)
-
-
-@cache
-def _custom(contract: Contract) -> Validator:
-    return Validator(contract)
+    return validator_for(contract if contract is not None else load_contract())
