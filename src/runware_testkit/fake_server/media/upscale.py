@@ -158,7 +158,9 @@ def upscaled_size(
         new_width, new_height = target_width, max(1, round(height * target_width / width))
     else:
         new_width, new_height = target_width, target_height
-    for label, side in (("width", new_width), ("height", new_height)):
+    sides = [("width", new_width, target_width), ("height", new_height, target_height)]
+    sides.sort(key=lambda entry: entry[2] is None)  # name a side the caller gave first
+    for label, side, _ in sides:
         if side > max_side:
             raise InvalidUpscale(
                 invalid_code(label),
