@@ -179,6 +179,8 @@ def test_even_rounding_cannot_push_a_video_over_its_bound(clips: dict[str, bytes
         ({"factor": -2}, "invalidUpscaleFactor", "upscaleFactor"),
         ({"factor": math.nan}, "invalidUpscaleFactor", "upscaleFactor"),
         ({"factor": math.inf}, "invalidUpscaleFactor", "upscaleFactor"),
+        ({"factor": 1e308}, "invalidUpscaleFactor", "upscaleFactor"),
+        ({"factor": 10**400}, "invalidUpscaleFactor", "upscaleFactor"),
         ({"factor": True}, "invalidUpscaleFactor", "upscaleFactor"),
         ({"factor": "2"}, "invalidUpscaleFactor", "upscaleFactor"),
         ({"factor": 2, "target_width": 20}, "invalidUpscaleFactor", "upscaleFactor"),
