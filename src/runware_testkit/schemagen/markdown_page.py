@@ -124,7 +124,30 @@ class _MarkdownParser:
         if task_type is None or task_type.fact("const") is None:
             raise self.fail(sections["request"].heading_at, "taskType has no '**Value**'")
         page.task_type = task_type.fact("const")
+        self._resolve_pairs(page)
         return page
+
+    def _resolve_pairs(self, page: ModelPage) -> None:
+        """Match the names in "`a` and `b` must be used together" and in Paired with to the
+        request's top-level parameters; a sentence may capitalise its first word."""
+        names = {p.path for p in page.request if "." not in p.path}
+
+        def resolve(name: str, source: Source) -> str:
+            if name in names:
+                return name
+            folded = [n for n in names if n.lower() == name.lower()]
+            if len(folded) == 1:
+                return folded[0]
+            raise PageError(
+                source.file, source.line, f"{name!r} is not a top-level request parameter"
+            )
+
+        page.pairs = [(resolve(a, s), resolve(b, s), s) for a, b, s in page.pairs]
+        for param in page.request:
+            paired = param.facts.get("pairedWith")
+            if paired is not None:
+                resolved = [resolve(n, paired.source) for n in paired.value]
+                param.set("pairedWith", resolved, paired.source)
 
     def _outline(self) -> tuple[str, int, int, dict[str, _Section]]:
         """The title, its 0-based line, the first line after it, and the known ``##`` sections

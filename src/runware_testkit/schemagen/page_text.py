@@ -70,14 +70,16 @@ def read_front_matter(lines: list[str], file: str) -> FrontMatter:
     start = next((i for i, line in enumerate(lines) if line.strip()), None)
     if start is None or lines[start].strip() != "---":
         return FrontMatter()
-    front = FrontMatter(start=start)
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i].strip() in ("---", "...")), None
+    )
+    if end is None:
+        raise PageError(file, start + 1, "front matter opened here is not closed by '---'")
+    front = FrontMatter(start=start, end=end + 1)
     key: str | None = None
-    for i in range(start + 1, len(lines)):
+    for i in range(start + 1, end):
         line = lines[i]
         stripped = line.strip()
-        if stripped in ("---", "..."):
-            front.end = i + 1
-            return front
         if not stripped or stripped.startswith("#"):
             continue
         if key is not None and (line[0].isspace() or stripped.startswith("- ")):
@@ -87,7 +89,7 @@ def read_front_matter(lines: list[str], file: str) -> FrontMatter:
             raise PageError(file, i + 1, f"front matter line is not 'key: value': {line!r}")
         key = pair.group(1).strip().lower()
         front.values[key] = (_unquote(pair.group(2).strip()), i)
-    raise PageError(file, start + 1, "front matter opened here is not closed by '---'")
+    return front
 
 
 def _unquote(value: str) -> str:
