@@ -7,7 +7,6 @@ be read fails with a PageError naming the line.
 """
 
 import json
-import re
 
 import pytest
 
@@ -17,6 +16,7 @@ from runware_testkit.schemagen.generate import PageInput, generate
 from runware_testkit.schemagen.markdown_page import looks_like_markdown, parse_markdown_page
 from runware_testkit.schemagen.model import ModelPage, PageError, Parameter
 
+from . import page_mutations
 from .fragments import FLATTENED, SAMPLE
 
 URL = "https://runware.ai/docs/models/sample-model"
@@ -58,89 +58,21 @@ def line_of(text: str, fragment: str) -> int:
     return next(n for n, line in enumerate(text.split("\n"), 1) if fragment in line)
 
 
-# Markdown pages: transformations that must not change what the page says ----------------------
-
-ATTRIBUTE_LABELS = "Type|Required|Value|Format|Default|Min items|Max items|Min|Max|Step|Path"
-INFO_LABELS = "ID|Status|Creator|Release Date|Capabilities"
-_LABEL_BULLET = re.compile(rf"^- \*\*({ATTRIBUTE_LABELS}|Paired with|{INFO_LABELS})\*\*:", re.M)
-_PARAGRAPH_LABEL = re.compile(r"^\*\*(Allowed values|Learn more|Request|Response)\*\*", re.M)
-_SECTION = re.compile(r"^## (.+)$", re.M)
+# Markdown pages: rewrites that must not change what the page says ---------------------------
 
 
-def relabel(text: str, change) -> str:
-    """Apply ``change`` to every vocabulary word: bullet labels, paragraph labels, sections."""
-    text = _LABEL_BULLET.sub(lambda m: f"- **{change(m.group(1))}**:", text)
-    text = _PARAGRAPH_LABEL.sub(lambda m: f"**{change(m.group(1))}**", text)
-    return _SECTION.sub(lambda m: f"## {change(m.group(1))}", text)
-
-
-def reverse_bullet_runs(text: str) -> str:
-    """Reverse the order of every run of consecutive ``- **Label**:`` bullets."""
-    out: list[str] = []
-    run: list[str] = []
-    for line in [*text.split("\n"), None]:
-        if line is not None and _LABEL_BULLET.match(line):
-            run.append(line)
-            continue
-        out += reversed(run)
-        run = []
-        if line is not None:
-            out.append(line)
-    return "\n".join(out)
-
-
-SYNONYMS = {
-    "Min": "Minimum",
-    "Max": "Maximum",
-    "Default": "Default value",
-    "Min items": "Minimum items",
-    "Max items": "Maximum items",
-    "ID": "Model ID",
-    "Release Date": "Released",
-    "Allowed values": "Accepted values",
-    "Learn more": "See also",
-    "Request Parameters": "Parameters",
-    "Examples": "Example",
-    "Compatibility & Validation": "Compatibility and validation",
-}
-
-MARKDOWN_VARIANTS = {
-    "labels in lower case": lambda t: relabel(t, str.lower),
-    "labels in upper case": lambda t: relabel(t, str.upper),
-    "colon inside the bold": lambda t: _LABEL_BULLET.sub(lambda m: f"- **{m.group(1)}:**", t),
-    "space before the colon": lambda t: _LABEL_BULLET.sub(lambda m: f"-   **{m.group(1)}** :", t),
-    "other words for labels and sections": lambda t: relabel(t, lambda w: SYNONYMS.get(w, w)),
-    "attribute bullets in reverse order": reverse_bullet_runs,
-    "a blank line after every line": lambda t: t.replace("\n", "\n\n"),
-    "trailing spaces on every line": lambda t: t.replace("\n", "  \n"),
-    "headings with extra spaces and closing hashes": lambda t: re.sub(
-        r"^(#{1,4}) (.+)$", r"\1   \2   \1", t, flags=re.M
-    ),
-    "section headings without a space after the hashes": lambda t: _SECTION.sub(r"##\1", t),
-    "label bullets and allowed values marked with '*'": lambda t: re.sub(
-        r"^- (\*\*|`)", r"* \1", t, flags=re.M
-    ),
-    # Kept last so that the combined test leaves the byte-order mark at the very start.
-    "blank lines, a byte-order mark and spaces before the front matter": lambda t: (
-        "\ufeff\n\n" + t.replace("---\n", "---   \n", 2)
-    ),
-    "Windows line endings": lambda t: t.replace("\n", "\r\n"),
-}
-
-
-@pytest.mark.parametrize("name", MARKDOWN_VARIANTS)
+@pytest.mark.parametrize("name", page_mutations.MARKDOWN)
 def test_markdown_variant_says_what_the_plain_page_says(name):
-    variant = MARKDOWN_VARIANTS[name](SAMPLE)
+    variant = page_mutations.MARKDOWN[name](SAMPLE)
     assert variant != SAMPLE
     assert looks_like_markdown(variant)
     assert digest(md(variant)) == digest(md(SAMPLE))
 
 
 def test_all_markdown_variants_at_once():
-    text = SAMPLE
-    for change in MARKDOWN_VARIANTS.values():
-        text = change(text)
-    assert digest(md(text)) == digest(md(SAMPLE))
+    assert digest(md(page_mutations.apply_all(page_mutations.MARKDOWN, SAMPLE))) == digest(
+        md(SAMPLE)
+    )
 
 
 def test_sources_still_name_the_file_line_after_blank_lines_are_added():
@@ -546,67 +478,21 @@ def test_nested_heading_under_a_non_object_without_a_path_is_an_error():
 
 # Flattened page text ---------------------------------------------------------------------------
 
-_SPEC_LINE = re.compile(r"^(string|integer|float|boolean|object|array) .*-$")
-
-
-def respell_spec_lines(text: str, change) -> str:
-    """Apply ``change`` to the type and constraint words of every spec line (not the values)."""
-    lines = text.split("\n")
-    for n, line in enumerate(lines):
-        if _SPEC_LINE.match(line):
-            words = line.split(" ")
-            lines[n] = " ".join(
-                w if n_w and words[n_w - 1].endswith(":") else change(w)
-                for n_w, w in enumerate(words)
-            )
-    return "\n".join(lines)
-
-
-def _spaced_name(found: re.Match) -> str:
-    *parents, last = found.group(0).split("»")
-    half = last[: len(last) // 2]
-    return " » ".join([*parents, f"{half} {half}"])
-
-
-_COUNTED = re.compile(
-    r"^(Allowed values \d+ values?|Format \d+: \w+\[\].*|Examples \d+ examples?)$", re.M
-)
-
-FLATTENED_VARIANTS = {
-    "spec words in upper case": lambda t: respell_spec_lines(t, str.upper),
-    "spec words capitalised": lambda t: respell_spec_lines(t, str.capitalize),
-    "counted labels in upper case": lambda t: _COUNTED.sub(lambda m: m.group(1).upper(), t),
-    "spaces around constraint colons": lambda t: re.sub(
-        r"(min|max|default|value|step|items): ", r"\1 :  ", t
-    ),
-    "no space after constraint colons": lambda t: re.sub(r"(min|max|default|step): ", r"\1:", t),
-    "spaces around the path separator": lambda t: re.sub(
-        r"^\w+(?:»\w+)+$", _spaced_name, t, flags=re.M
-    ),
-    "a blank line after every line": lambda t: t.replace("\n", "\n\n"),
-    "indentation and trailing spaces": lambda t: "\n".join(f"  {line}  " for line in t.split("\n")),
-    # Kept last so that the combined test leaves the byte-order mark at the very start.
-    "leading blank lines and a byte-order mark": lambda t: "\ufeff\n\n  \n" + t,
-    "Windows line endings": lambda t: t.replace("\n", "\r\n"),
-}
-
 
 def flat(text: str) -> ModelPage:
     return parse_flattened_page(text, "tiny.txt", "https://runware.ai/docs/models/tiny-two")
 
 
-@pytest.mark.parametrize("name", FLATTENED_VARIANTS)
+@pytest.mark.parametrize("name", page_mutations.FLATTENED)
 def test_flattened_variant_says_what_the_plain_page_says(name):
-    variant = FLATTENED_VARIANTS[name](FLATTENED)
+    variant = page_mutations.FLATTENED[name](FLATTENED)
     assert variant != FLATTENED
     assert not looks_like_markdown(variant)
     assert digest(flat(variant)) == digest(flat(FLATTENED))
 
 
 def test_all_flattened_variants_at_once():
-    text = FLATTENED
-    for change in FLATTENED_VARIANTS.values():
-        text = change(text)
+    text = page_mutations.apply_all(page_mutations.FLATTENED, FLATTENED)
     assert digest(flat(text)) == digest(flat(FLATTENED))
 
 
