@@ -119,6 +119,21 @@ def test_no_front_matter_needs_the_url_passed_in():
         md(body)
 
 
+@pytest.mark.parametrize(
+    "id_line",
+    ["- **ID**: sample:1@1", "- **AIR**: `sample:1@1` (latest)", "- __Model id:__ `sample:1@1`"],
+)
+def test_model_id_line_spellings(id_line):
+    assert md(SAMPLE.replace("- **ID**: `sample:1@1`", id_line)).air == "sample:1@1"
+
+
+def test_model_id_of_several_words_is_an_error():
+    text = SAMPLE.replace("- **ID**: `sample:1@1`", "- **ID**: sample one")
+    with pytest.raises(PageError, match="model id 'sample one' is not one word") as caught:
+        md(text)
+    assert caught.value.line == line_of(text, "- **ID**: sample one")
+
+
 # Markdown pages: optional sections ------------------------------------------------------------
 
 MINIMAL = f"""# Bare Model
@@ -502,6 +517,21 @@ def test_flattened_group_titles_in_lower_case_still_open_groups():
     assert [p.path for p in page.request] == [p.path for p in flat(FLATTENED).request]
     assert page.parameter("model").group == "core parameters"
     assert page.parameter("inputs.frames").group == "inputs"
+
+
+@pytest.mark.parametrize(
+    ("title", "group", "model_text"),
+    [
+        # A title of group words opens a group even when its description has no full stop.
+        ("Advanced Settings\nMore knobs", "Advanced Settings", "The model."),
+        # Any other short line pair without a full stop stays in the text before it.
+        ("Extra Notes\nSee below", "Core Parameters", "The model. Extra Notes See below"),
+    ],
+)
+def test_flattened_group_title_without_a_full_stop(title, group, model_text):
+    page = flat(f"{FLATTENED}{title}\n-\nseed\ninteger -\nSeed.\n")
+    assert page.parameter("seed").group == group
+    assert page.parameter("model").description == model_text
 
 
 @pytest.mark.parametrize(

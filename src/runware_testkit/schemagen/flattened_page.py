@@ -69,9 +69,11 @@ def _name_of(line: str) -> str | None:
 
 def _is_group_title(text: str) -> bool:
     """A parameter-group title: Title Case words, or group words in any case."""
+    return bool(_TITLE_CASE_GROUP.match(" ".join(text.split()))) or _is_group_words(text)
+
+
+def _is_group_words(text: str) -> bool:
     words = text.split()
-    if _TITLE_CASE_GROUP.match(" ".join(words)):
-        return True
     return 0 < len(words) <= 4 and all(w.lower() in vocabulary.GROUP_WORDS for w in words)
 
 
@@ -165,12 +167,18 @@ class _FlatParser:
     def _group_before(
         self, end: int, floor: int
     ) -> tuple[str, tuple[str, Source] | None, int] | None:
-        """A group heading ("Inputs" + one description line) just before line ``end``."""
+        """A group heading ("Inputs" + one description line) just before line ``end``.
+
+        The description must end with a full stop unless the title is made of group words
+        ("Inputs", "Provider Settings"), so that a short last line of a parameter's text is not
+        taken for a group.
+        """
         for title_at in (end - 2, end - 3):
             if title_at < floor:
                 continue
-            title = self.lines[title_at].strip()
-            if _is_group_title(title) and self.lines[title_at + 1].strip().endswith("."):
+            title = self.lines[title_at]
+            described = self.lines[title_at + 1].endswith(".") or _is_group_words(title)
+            if _is_group_title(title) and described:
                 nested = _NESTED.search(self.lines[title_at + 1])
                 nest = (nested.group(1), self.src(title_at + 1)) if nested else None
                 return title, nest, title_at

@@ -6,7 +6,7 @@ info bullets under it (``- **ID**: `air` ``, Status, Creator, Release Date, Capa
 Only Request Parameters is required. Section names and labels are matched without regard to case,
 spacing or punctuation (see :mod:`.vocabulary`); blank lines may appear anywhere; text inside
 fenced code blocks is never read as structure. Parameter blocks are read by
-:mod:`.markdown_parameters`.
+:mod:`.markdown_parameters`, the Compatibility section by :mod:`.markdown_compatibility`.
 """
 
 from __future__ import annotations
@@ -16,22 +16,13 @@ import re
 from dataclasses import dataclass
 
 from . import vocabulary
+from .markdown_compatibility import read_compatibility
 from .markdown_parameters import ParameterReader
-from .model import Example, ModelPage, PageError, Preset, Source
+from .model import Example, ModelPage, PageError, Source
 from .page_text import CodeBlock, code_blocks, heading, read_front_matter, split_lines
 
 _INFO_BULLET = re.compile(r"^ {0,3}[-*+][ \t]+(\*\*|__)([^*_]+?)\1[ \t]*(.*)$")
 _CODE = re.compile(r"`([^`]*)`")
-_PAIR = re.compile(
-    r"^`?(\w+)`?\s+and\s+`?(\w+)`?\s+must\s+be\s+(?:used|provided|specified|set|given|sent)\s+"
-    r"together\.?$",
-    re.IGNORECASE,
-)
-_DIMENSIONS = re.compile(r"(\d+)\s*(?:px)?\s*[x×*]\s*(\d+)\s*(?:px)?", re.IGNORECASE)
-_SEPARATOR_CELL = re.compile(r":?-+:?")
-_DIMENSION_HEADERS = frozenset(
-    ["dimensions", "dimension", "size", "sizes", "resolution", "output size", "width x height"]
-)
 
 
 def looks_like_markdown(text: str) -> bool:
@@ -113,7 +104,9 @@ class _MarkdownParser:
         reader = ParameterReader(self.lines, self.fenced, self.file)
         for section in sorted(sections.values(), key=lambda s: s.begin):
             if section.name == "compatibility":
-                self._compatibility(page, section.begin, section.end)
+                read_compatibility(
+                    self.lines, self.fenced, self.file, section.begin, section.end, page
+                )
             elif section.name == "request":
                 page.request = reader.read(section.begin, section.end, page)
             elif section.name == "response":
@@ -197,8 +190,16 @@ class _MarkdownParser:
                 first = info[key][1].line
                 raise self.fail(i, f"{bullet.group(2).strip()!r} is given twice (first at {first})")
             value = re.sub(r"^[:：]\s*", "", bullet.group(3).strip())
-            code = _CODE.fullmatch(value)
-            info[key] = (code.group(1).strip() if code else value, self.src(i))
+            if key == "id":
+                # The model id is the first code span ("`runway:2@1` (latest)") or one word.
+                code = _CODE.search(value)
+                value = code.group(1).strip() if code else value
+                if not value or len(value.split()) != 1:
+                    raise self.fail(i, f"model id {value!r} is not one word")
+            else:
+                code = _CODE.fullmatch(value)
+                value = code.group(1).strip() if code else value
+            info[key] = (value, self.src(i))
         return info
 
     @staticmethod
@@ -217,54 +218,6 @@ class _MarkdownParser:
                 continue
             paragraph.append(line)
         return " ".join(paragraph)
-
-    def _compatibility(self, page: ModelPage, begin: int, end: int) -> None:
-        i = begin
-        while i < end:
-            line = self.lines[i].strip()
-            if i in self.fenced:
-                i += 1
-                continue
-            if line.startswith("|"):
-                i = self._table(page, i, end)
-                continue
-            pair = _PAIR.match(line)
-            if pair:
-                page.pairs.append((pair.group(1), pair.group(2), self.src(i)))
-            i += 1
-
-    def _table(self, page: ModelPage, start: int, end: int) -> int:
-        """Read a dimensions table (label column, ``WxH`` column); return the line after it.
-
-        Blank lines between rows do not split the table.
-        """
-        rows: list[tuple[int, list[str]]] = []
-        i = start
-        while i < end:
-            line = self.lines[i].strip()
-            if line.startswith("|") and i not in self.fenced:
-                rows.append((i, _cells(line)))
-            elif line:
-                break
-            i += 1
-        header_at, header = rows[0]
-        if len(rows) < 2 or not all(_SEPARATOR_CELL.fullmatch(c) for c in rows[1][1]):
-            raise self.fail(header_at, "table has no '| --- |' row under its header")
-        keys = [vocabulary.label_key(c) for c in header]
-        if len(header) != 2 or keys[1] not in _DIMENSION_HEADERS:
-            raise self.fail(
-                header_at,
-                f"unreadable Compatibility table: columns {header!r}, "
-                "expected '| Configuration | Dimensions |'",
-            )
-        for at, cells in rows[2:]:
-            size = _DIMENSIONS.fullmatch(cells[1]) if len(cells) == 2 else None
-            if size is None or not cells[0]:
-                row = self.lines[at].strip()
-                raise self.fail(at, f"unreadable Compatibility table row {row!r}")
-            label = cells[0]
-            page.presets.append(Preset(label, int(size.group(1)), int(size.group(2)), self.src(at)))
-        return i
 
     def _examples(self, begin: int, end: int) -> list[Example]:
         examples: list[Example] = []
@@ -287,7 +240,7 @@ class _MarkdownParser:
             if found and found[0] >= 3:
                 self._close_example(examples, title, title_at, pending)
                 title, title_at, pending, label = found[1], i, {}, None
-            elif self.lines[i].strip() and len(self.lines[i]) <= 40:
+            elif self.lines[i].strip():
                 label = vocabulary.lookup(vocabulary.EXAMPLE_PARTS, self.lines[i]) or label
             i += 1
         self._close_example(examples, title, title_at, pending)
@@ -308,9 +261,3 @@ class _MarkdownParser:
         request, request_at = pending["request"]
         response = pending.get("response", (None, 0))[0]
         out.append(Example(title, request, response, self.src(request_at)))
-
-
-def _cells(line: str) -> list[str]:
-    """The cells of a ``| a | b |`` table row, stripped of spaces and code marks."""
-    inner = line.strip().removeprefix("|").removesuffix("|")
-    return [cell.strip().strip("`").strip() for cell in re.split(r"(?<!\\)\|", inner)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from . import facts, vocabulary
-from .model import AllowedValue, PageError, Parameter, Source
+from .model import AllowedValue, ModelPage, PageError, Parameter, Source
 from .page_text import heading
 
 BOLD_LINE = re.compile(r"^(\*\*|__)(.+?)\1(.*)$")
@@ -54,7 +54,7 @@ class ParameterReader:
     def fail(self, index: int, message: str) -> PageError:
         return PageError(self.file, index + 1, message)
 
-    def read(self, begin: int, end: int, page) -> list[Parameter]:
+    def read(self, begin: int, end: int, page: ModelPage) -> list[Parameter]:
         """The parameters between 0-based lines ``begin`` and ``end``, in page order; each
         description is also added to ``page.notes``."""
         groups = self._groups(begin, end)
