@@ -286,6 +286,30 @@ def test_allowed_values_forms(allowed):
     assert [a.value for a in probe.allowed] == ["a", "b"]
 
 
+@pytest.mark.parametrize(
+    "items",
+    ["- a: first\n- b", "- **a**: first\n- **b** - second", "* `a` — first\n\n* b:"],
+)
+def test_allowed_value_items_without_code_marks(items):
+    probe = page_with("- **Type**: `string`", text=f"Pick one.\n\n**Allowed values**:\n\n{items}")
+    assert [a.value for a in probe.allowed] == ["a", "b"]
+    assert probe.allowed[0].description == "first"
+
+
+def test_null_default_means_no_default():
+    probe = page_with("- **Type**: `integer`", "- **Default**: `null`")
+    assert "default" not in probe.facts
+
+
+def test_escaped_underscores_in_names_and_paths():
+    probe = md(
+        f"{MINIMAL}\n### [output\\_kind]({URL}#request-output-kind)\n\n"
+        "- **Path**: `output\\_kind`\n- **Type**: `string`\n",
+        URL,
+    ).parameter("output_kind")
+    assert probe is not None and probe.fact("type") == "string"
+
+
 def test_allowed_values_as_an_attribute_bullet():
     probe = page_with("- **Type**: `integer`", "- **Allowed values**: `1` `2`")
     assert [a.value for a in probe.allowed] == [1, 2]

@@ -27,6 +27,11 @@ _LINK_BULLET = re.compile(r"^ {0,3}[-*+][ \t]+\[")
 _ALLOWED_ITEM = re.compile(
     r"^ {0,3}[-*+][ \t]+\\?`([^`\\]+)\\?`[ \t]*(?:(?::|[-–—](?=\s))[ \t]*)?(.*)$"
 )
+# "- **async**: text", "- async: text" or a lone "- async": without code marks the value must be
+# bold, or one word followed by a colon or by nothing.
+_PLAIN_ALLOWED_ITEM = re.compile(
+    r"^ {0,3}[-*+][ \t]+(?:\*\*([^*]+?)\*\*|([^\s`*:]+))[ \t]*(?:(?::|[-–—](?=\s))[ \t]*(.*))?$"
+)
 _DESCRIBED_VALUE = re.compile(r"^ {0,3}[-*+][ \t]+\\?`([^`\\]+)\\?`[ \t]*[:–—-][ \t]*(.+)$")
 _CODE = re.compile(r"`([^`]*)`")
 _LEADING_COLON = re.compile(r"^[:：]\s*")
@@ -127,7 +132,7 @@ class ParameterReader:
         nest: tuple[str, Source] | None,
         parent: Parameter | None,
     ) -> Parameter:
-        ref = _PARAM_HEADING.match(title)
+        ref = _PARAM_HEADING.match(title.replace("\\_", "_"))
         if not ref:
             raise self.fail(
                 at, f"parameter heading is not '[name](anchor)': {self.lines[at].strip()!r}"
@@ -187,7 +192,9 @@ class ParameterReader:
                 description = value_notes[str(value)]
             param.allowed.append(AllowedValue(value, description, self.src(line_at)))
         path = attributes.get("path")
-        explicit = (path[1].strip("`").strip(), self.src(path[2])) if path else None
+        explicit = (
+            (path[1].strip("`").strip().replace("\\_", "_"), self.src(path[2])) if path else None
+        )
         self._place(param, explicit, nest, parent)
         forms = facts.input_forms(param.description)
         if forms and param.fact("type") in ("string", "array"):
@@ -229,7 +236,9 @@ class ParameterReader:
         elif key == "format":
             facts.apply_format(param, value, source)
         elif key == "default":
-            param.set("default", facts.coerce(param, value, source, "Default"), source)
+            # A default of `null` says the parameter has none.
+            if value.strip("`").strip().lower() != "null":
+                param.set("default", facts.coerce(param, value, source, "Default"), source)
         elif key in ("min", "max"):
             facts.apply_bound(param, key, value.strip("`"), source)
         elif key in ("min items", "max items"):
@@ -255,9 +264,14 @@ class ParameterReader:
             if not _ANY_BULLET.match(line):
                 break
             item = _ALLOWED_ITEM.match(line)
-            if not item:
+            plain = None if item else _PLAIN_ALLOWED_ITEM.match(line)
+            if item:
+                into.append((item.group(1), item.group(2).strip() or None, j))
+            elif plain:
+                value = (plain.group(1) or plain.group(2)).strip()
+                into.append((value, (plain.group(3) or "").strip() or None, j))
+            else:
                 raise self.fail(j, f"allowed value line is not '- `value` text': {line!r}")
-            into.append((item.group(1), item.group(2).strip() or None, j))
             j += 1
         if not into:
             raise self.fail(i, "'**Allowed values**:' is followed by no values")
