@@ -188,7 +188,9 @@ class _MarkdownParser:
                 continue
             if key in info:
                 first = info[key][1].line
-                raise self.fail(i, f"{bullet.group(2).strip()!r} is given twice (first at {first})")
+                raise self.fail(
+                    i, f"{bullet.group(2).strip()!r} is given twice (first at line {first})"
+                )
             value = re.sub(r"^[:：]\s*", "", bullet.group(3).strip())
             if key == "id":
                 # The model id is the first code span ("`runway:2@1` (latest)") or one word.
