@@ -48,7 +48,8 @@ URL_ENV = "RUNWARE_TESTKIT_URL"
 TOKEN_ENV = "RUNWARE_TESTKIT_CONTROL_TOKEN"
 _MARKER_HELP = (
     "runware(progression='immediate', scenarios=(), api_keys=None, seed=None, clock='system', "
-    "base_urls=('https://api.runware.ai/v1',), live=True): configure the runware_server / "
+    "base_urls=('https://api.runware.ai/v1',), live=True, passthrough=True, clients=None): "
+    "configure the runware_server / "
     "runware_mock fake for this test; see runware_testkit.testing.FakeOptions"
 )
 
