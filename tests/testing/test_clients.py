@@ -135,7 +135,7 @@ async def test_listed_hosts_pass_and_others_are_blocked(runware_mock, local_serv
     with pytest.raises(RunwareNotMocked, match="passthrough=True"):
         httpx.get(other)
     async with aiohttp.ClientSession() as session:
-        with pytest.raises(aiohttp.ClientConnectionError, match="runware_mock.aioresponses"):
+        with pytest.raises(aiohttp.ClientConnectionError, match=r"runware_mock\.aioresponses"):
             await session.get(other)
 
 
@@ -183,9 +183,11 @@ def test_aiohttp_and_requests_route_from_a_thread_and_a_loop():
         task = video_task()
 
         async def submit() -> int:
-            async with aiohttp.ClientSession(headers=auth(fake)) as session:
-                async with session.post(fake.base_url, json=[task]) as answer:
-                    return answer.status
+            async with (
+                aiohttp.ClientSession(headers=auth(fake)) as session,
+                session.post(fake.base_url, json=[task]) as answer,
+            ):
+                return answer.status
 
         results: list[int] = []
         thread = threading.Thread(target=lambda: results.append(asyncio.run(submit())))
