@@ -9,6 +9,7 @@ free port instead of 8765 (other servers may hold 8765 on this machine), and no
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -98,7 +99,5 @@ def test_the_readme_ci_recipe_runs(tmp_path: Path) -> None:
         assert f"uses the fake at http://127.0.0.1:{port}" in outputs[1]
     finally:
         for group in groups:  # the background serve lives in the first step's group
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(group, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
