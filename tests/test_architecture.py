@@ -75,7 +75,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "commands": frozenset(
         {"schemagen", "fake_server", "contract", "lint", "resources", "validation", "_version"}
     ),
-    "cli": frozenset({"commands", "_version"}),
+    "cli": frozenset({"commands", "contract", "_version"}),
 }
 
 

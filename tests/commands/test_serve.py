@@ -63,7 +63,7 @@ def test_report_progress_reaches_the_server(
     served = []
 
     def run(self, sockets=None) -> None:
-        served.append(self.config.app.state.testkit.config)
+        served.append(self.config.app.root_state.config)
         for sock in sockets or []:
             sock.close()
 

@@ -31,7 +31,13 @@ def test_key_acceptance() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"progression": "sometimes"}, {"idle_timeout": 0}, {"resume_window": -1}],
+    [
+        {"progression": "sometimes"},
+        {"idle_timeout": 0},
+        {"resume_window": -1},
+        {"control_loopback_only": False},
+        {"control_loopback_only": False, "control_token": ""},
+    ],
 )
 def test_bad_values_are_refused(kwargs: dict) -> None:
     with pytest.raises(ValueError):
@@ -59,3 +65,8 @@ def test_answer_options_default_to_runwares_known_behaviour() -> None:
     assert ServerConfig(webhook_error_envelope="errors").webhook_error_envelope == "errors"
     with pytest.raises(ValueError, match="webhook_error_envelope"):
         ServerConfig(webhook_error_envelope="both")
+
+
+def test_control_opens_to_other_hosts_only_with_a_token() -> None:
+    config = ServerConfig(control_loopback_only=False, control_token="T")
+    assert (config.control_loopback_only, config.control_token) == (False, "T")

@@ -40,6 +40,10 @@ CASES: list[tuple[type[BaseModel], list[dict[str, Any]]]] = [
     (m.Pong, [P["pong-response"]]),
     (m.MediaStorageRequest, [P["media-storage-request"]]),
     (m.MediaStorageResponse, [P["media-storage-response"]]),
+    (m.ImageUploadRequest, [P["image-upload-request"]]),
+    (m.ImageUploadResponse, [P["image-upload-response"]]),
+    (m.GetTaskDetailsRequest, [P["get-task-details-request"]]),
+    (m.GetTaskDetailsResponse, [P["get-task-details-response"]]),
 ]
 BOUNDS = {
     "minimum": annotated_types.Ge,

@@ -116,7 +116,8 @@ def test_unknown_and_missing_task_type(task1):
     (error,) = validate_request(task1)
     assert (error.code, error.parameter) == ("unsupportedTaskType", "taskType")
     assert error.allowedValues == [
-        "videoInference", "authentication", "getResponse", "mediaStorage", "ping",
+        "videoInference", "authentication", "getResponse", "getTaskDetails", "imageUpload",
+        "mediaStorage", "ping",
     ]  # fmt: skip
     del task1["taskType"]
     (error,) = validate_request(task1)

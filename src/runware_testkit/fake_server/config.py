@@ -124,6 +124,8 @@ class ServerConfig:
     """When set, the control API under ``/__testkit`` wants the token (``X-Testkit-Token`` or
     ``Authorization: Bearer``); the sink's receiving routes stay open."""
     control_loopback_only: bool = True
+    """True: the control API answers loopback clients only. False opens it to other hosts,
+    which needs `control_token` (ValueError without one): it is never open without a token."""
     seed: int | None = None
     """Seed for UUIDs and result seeds (None: fresh entropy on every start)."""
     fetch_timeout: float = 10.0
@@ -153,6 +155,11 @@ class ServerConfig:
             raise ValueError(
                 f"webhook_error_envelope must be one of {', '.join(WEBHOOK_ERROR_ENVELOPES)}, "
                 f"got {self.webhook_error_envelope!r}"
+            )
+        if not self.control_loopback_only and not self.control_token:
+            raise ValueError(
+                "the control API can only be opened to other hosts with a control token "
+                "(control_loopback_only=False needs control_token)"
             )
         parse_progression(self.progression)
 

@@ -1,8 +1,9 @@
-"""Platform tasks: authentication, keepalive and media storage, with their replies."""
+"""Platform tasks: authentication, keepalive, media storage, image upload and task details,
+with their replies."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -11,6 +12,10 @@ from .base import Request, Response, UUIDStr, exactly
 __all__ = [
     "AuthenticationRequest",
     "AuthenticationResponse",
+    "GetTaskDetailsRequest",
+    "GetTaskDetailsResponse",
+    "ImageUploadRequest",
+    "ImageUploadResponse",
     "MediaStorageRequest",
     "MediaStorageResponse",
     "Ping",
@@ -64,3 +69,36 @@ class MediaStorageResponse(Response):
     operation: Literal["upload", "delete"]
     mediaUUID: UUIDStr | None = None
     mediaURL: str | None = None
+
+
+class ImageUploadRequest(Request):
+    """Store an image (URL, data URI or base64) for later tasks."""
+
+    taskType: Literal["imageUpload"]
+    taskUUID: UUIDStr
+    image: str = Field(min_length=1)
+
+
+class ImageUploadResponse(Response):
+    """The reply item of an imageUpload task: the stored image's UUID and URL."""
+
+    taskType: Literal["imageUpload"]
+    taskUUID: UUIDStr
+    imageUUID: UUIDStr
+    imageURL: str | None = None
+
+
+class GetTaskDetailsRequest(Request):
+    """Ask for an earlier task as sent and as answered; ``taskUUID`` names that task."""
+
+    taskType: Literal["getTaskDetails"]
+    taskUUID: UUIDStr
+
+
+class GetTaskDetailsResponse(Response):
+    """The reply item of getTaskDetails: the original task array and its envelope, untyped."""
+
+    taskType: Literal["getTaskDetails"]
+    taskUUID: UUIDStr
+    request: list[Any]
+    response: dict[str, Any]

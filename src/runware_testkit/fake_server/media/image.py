@@ -13,8 +13,8 @@ Runware's published OpenAPI documents: ``enum ["JPG", "PNG", "WEBP"]``, default 
 
 Decoding never trusts a file's own size claim: the header is read first
 (``image_header.read_image_header``, no pixels) and a file that claims more than
-``max_pixels`` is refused before any decoder runs; the decoder is also given the bound, so a
-second, larger frame header inside the file is refused too.
+``max_pixels`` is refused before any decoder runs; the decoder may then allocate no more than
+the header claimed, so a second, larger frame header inside the file is refused too.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ _PNG_OPTIONS = {"compression_level": "3", "pred": "up"}
 # libwebp method 1 of 0-6 (cwebp's -m): its speed/size trade-off suits a fake server.
 _WEBP_METHOD = "1"
 _THREADS = 1
+_ALIGN_SLACK = 128  # pixels FFmpeg may pad a side with (stride and macroblock alignment)
 _WEBP_MAX_SIDE = 16383  # the WebP bitstream stores each side in 14 bits
 
 
@@ -205,15 +206,19 @@ def decode_image(
 ) -> DecodedImage:
     """Decode the first frame of an image file (``READABLE_FORMATS``).
 
-    Raises ``InvalidImage``: code ``invalid<Param>`` for bytes no decoder accepts or that hold
-    no picture, ``invalidInputSize`` when the file claims more than ``max_pixels`` pixels
-    (checked on the header before decoding, and again by the decoder).
+    Raises ``InvalidImage``: code ``invalidInputSize`` when the header claims more than
+    ``max_pixels`` pixels (checked before any decoder runs), code ``invalid<Param>`` for
+    bytes no decoder accepts, that hold no picture, or whose frame is larger than their
+    header claimed.
     """
     facts = read_image_header(data, parameter=parameter)
     _check_pixels(facts, max_pixels, parameter)
     context = av.CodecContext.create(_DECODERS[facts.format], "r")
     context.thread_count = _THREADS
-    context.options = {"max_pixels": str(max_pixels)}
+    # The decoder may allocate no more than the header claims (plus room for the row and
+    # block alignment FFmpeg adds): a second, larger frame header inside the file fails.
+    claimed = (facts.width + _ALIGN_SLACK) * (facts.height + _ALIGN_SLACK)
+    context.options = {"max_pixels": str(claimed)}
     try:
         frames = context.decode(av.Packet(bytes(data))) + context.decode(None)
     except (av.FFmpegError, ValueError) as exc:

@@ -100,8 +100,8 @@ def upscaled_size(
     the input's aspect ratio. Raises ``InvalidUpscale``:
 
     - ``invalidInputSize`` (``parameter``) when the input has a side over ``max_side``;
-    - ``invalidUpscaleFactor`` for a missing, non-numeric, infinite or < 1 factor, for a
-      factor given together with a target, or when the result would exceed ``max_side``;
+    - ``invalidUpscaleFactor`` for a missing, non-numeric, NaN or < 1 factor, for a factor
+      given together with a target, or when the result would exceed ``max_side``;
     - ``invalidWidth`` / ``invalidHeight`` for a target side that is not an integer >= 1 or
       exceeds ``max_side``.
     """
@@ -129,7 +129,7 @@ def upscaled_size(
         if (
             isinstance(factor, bool)
             or not isinstance(factor, int | float)
-            or not math.isfinite(factor)
+            or (isinstance(factor, float) and math.isnan(factor))
             or factor < 1
         ):
             raise InvalidUpscale(
@@ -137,11 +137,17 @@ def upscaled_size(
                 f"upscaleFactor must be a number of at least 1, got {factor!r}",
                 "upscaleFactor",
             )
-        size = (max(1, round(width * factor)), max(1, round(height * factor)))
-        if max(size) > max_side:
+        # Compared before multiplying, so that a factor like 1e308 or 10**400 cannot overflow.
+        size = (
+            (max(1, round(width * factor)), max(1, round(height * factor)))
+            if factor <= max_side
+            else None
+        )
+        if size is None or max(size) > max_side:
+            result = f"{size[0]}x{size[1]}" if size else "more than that"
             raise InvalidUpscale(
                 "invalidUpscaleFactor",
-                f"upscaleFactor {factor} would make {width}x{height} into {size[0]}x{size[1]}; "
+                f"upscaleFactor {factor} would make {width}x{height} into {result}; "
                 f"the limit is {max_side} px a side",
                 "upscaleFactor",
             )
@@ -158,7 +164,9 @@ def upscaled_size(
         new_width, new_height = target_width, max(1, round(height * target_width / width))
     else:
         new_width, new_height = target_width, target_height
-    for label, side in (("width", new_width), ("height", new_height)):
+    sides = [("width", new_width, target_width), ("height", new_height, target_height)]
+    sides.sort(key=lambda entry: entry[2] is None)  # name a side the caller gave first
+    for label, side, _ in sides:
         if side > max_side:
             raise InvalidUpscale(
                 invalid_code(label),

@@ -13,12 +13,11 @@ task: without a contract no other check means anything.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import MutableSet
 from typing import Any
 
 from ...contract import Contract, load_contract
-from ...validation import Validator, default_validator
+from ...validation import Validator, validator_for
 
 __all__ = ["INFERENCE_TASK_TYPES", "NO_CONTRACT_CODE", "no_contract_error", "validate_task"]
 
@@ -103,16 +102,4 @@ def _without_contract(task: dict[str, Any], errors: list[dict[str, Any]]) -> boo
 
 
 def _validator(contract: Contract | None) -> Validator:
-    if contract is None or contract is load_contract():
-        return default_validator()
-    with _lock:
-        known = _validators.get(id(contract))
-        if known is None or known[0] is not contract:
-            known = _validators[id(contract)] = (contract, Validator(contract))
-        return known[1]
-
-
-_validators: dict[int, tuple[Contract, Validator]] = {}
-"""Validators of contracts other than the shipped one, by the contract's identity (a
-`Contract` holds dicts, so it cannot be a dict key itself)."""
-_lock = threading.Lock()
+    return validator_for(contract if contract is not None else load_contract())
