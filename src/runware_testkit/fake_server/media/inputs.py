@@ -14,6 +14,10 @@ a source gets the model's defaults (5 s, 1280x720) and no duration check. Failur
 `MediaInputError` with a Runware code: ``mediaNotFound`` / ``mediaExpired`` for a UUID this
 server does not hold (or no longer), ``downloadFailed`` when an allowlisted URL cannot be
 fetched, ``invalidVideo`` (or ``invalid<Param>``) when the bytes are not a readable video.
+
+Uploads (``mediaStorage``, ``imageUpload``): `read_upload` gets the bytes (an unreachable URL is
+``downloadFailed`` there, nothing can be stored without them) and `identify_upload` tells what
+they are (``invalidMedia`` for neither a video nor a JPEG/PNG/WebP/BMP/GIF image).
 """
 
 from __future__ import annotations
