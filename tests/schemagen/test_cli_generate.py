@@ -123,6 +123,7 @@ def _write(path, data):
         (edited("minimax-h3", "/openapi", "3.0.3"), "#/openapi: expected an OpenAPI 3.1"),
         ('{"openapi": "3.1.0",\n  "info": }', ":2:11: not valid JSON"),
         ({"paths": {}}, "#: a JSON object that is neither an OpenAPI document"),
+        ([{"openapi": "3.1.0"}], "#: expected a JSON object"),
         ({"requestSchema": {"properties": {}}}, "#/requestSchema/properties/taskType/const"),
     ],
 )

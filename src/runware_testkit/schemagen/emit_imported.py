@@ -57,11 +57,10 @@ def imported_request_schema(model: ImportedModel) -> tuple[dict[str, Any], Trace
     trace = Traced()
     source = model.request.value
     root: dict[str, Any] = {}
-    trace.put(root, "", "$schema", model.dialect.value, model.cite(model.dialect))
-    trace.put(root, "", "$id", schema_id(model.slug.value, "request"), _id_source(model))
+    _kit_header(model, "request", root, trace)
     if "title" not in source:
         title = f"{model.title.value} {model.task_type.value} task"
-        trace.put(root, "", "title", title, model.cite(model.title))
+        trace.put(root, "", "title", title, _derived(model, model.title, "the kit's title"))
     if "description" not in source and model.summary is not None:
         trace.put(root, "", "description", model.summary.value, model.cite(model.summary))
     root.update(_Copier(model, trace).root(source, model.request.pointer))
@@ -83,8 +82,7 @@ def imported_result_schema(
     """
     trace = Traced()
     root: dict[str, Any] = {}
-    trace.put(root, "", "$schema", model.dialect.value, model.cite(model.dialect))
-    trace.put(root, "", "$id", schema_id(model.slug.value, "result"), _id_source(model))
+    _kit_header(model, "result", root, trace)
     item = model.response_item
     if item is not None:
         _typed_result(model, item, root, trace)
@@ -93,10 +91,18 @@ def imported_result_schema(
     return root, trace
 
 
-def _id_source(model: ImportedModel) -> str:
-    slug = model.slug
-    note = "the kit's id for this model id" + (f"; {slug.note}" if slug.note else "")
-    return Located(slug.value, slug.pointer, note).cite(model.file)
+def _kit_header(model: ImportedModel, kind: str, root: dict[str, Any], trace: Traced) -> None:
+    """``$schema`` and ``$id``: the kit's dialect and its id for the model's ``kind`` schema."""
+    dialect = _derived(model, model.dialect, "the dialect the kit writes")
+    trace.put(root, "", "$schema", model.dialect.value, dialect)
+    ident = _derived(model, model.slug, f"the kit's id of the {kind} schema of this model id")
+    trace.put(root, "", "$id", schema_id(model.slug.value, kind), ident)
+
+
+def _derived(model: ImportedModel, located: Located, how: str) -> str:
+    """Cite ``located`` for a value derived from it (so the citation always carries a note)."""
+    note = f"{how}; {located.note}" if located.note else how
+    return Located(located.value, located.pointer, note).cite(model.file)
 
 
 def imported_api_info(model: ImportedModel) -> ApiInfo:
@@ -126,7 +132,7 @@ def _typed_result(model: ImportedModel, item: Located, root: dict[str, Any], tra
         del source["additionalProperties"]
     if "title" not in source:
         title = f"{model.title.value} {model.task_type.value} result item"
-        trace.put(root, "", "title", title, model.cite(model.title))
+        trace.put(root, "", "title", title, _derived(model, model.title, "the kit's title"))
     root.update(_Copier(model, trace).root(source, item.pointer))
     if closed:
         where = pointer_join(item.pointer, "additionalProperties")
@@ -153,10 +159,10 @@ def _platform_result(
     )
     cite = f"{PLATFORM_FILE}#{pointer}"
     title = f"{model.title.value} {task_type} result item"
-    trace.put(root, "", "title", title, model.cite(model.title))
+    trace.put(root, "", "title", title, _derived(model, model.title, "the kit's title"))
     trace.put(root, "", "type", "object", f"{cite} (inferred: {reason})")
     properties: dict[str, Any] = {}
-    trace.put(root, "", "properties", properties, f"{cite}/fields")
+    trace.put(root, "", "properties", properties, f"{cite}/fields (inferred: {reason})")
     required = []
     for index, field in enumerate(spec["fields"]):
         at = pointer_join(pointer_join(pointer, "fields"), index)

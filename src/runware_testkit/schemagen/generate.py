@@ -73,7 +73,7 @@ def inputs_from_sources(sources_file: Path) -> list[SourceInput]:
 def read_source(source: SourceInput) -> ModelPage | ImportedModel:
     """Read one page or document, checking its pinned hash, format and model id.
 
-    A JSON object (or a ``format`` of ``openapi``/``schema-service``) is a schema document: an
+    JSON text (or a ``format`` of ``openapi``/``schema-service``) is a schema document: an
     OpenAPI document when it has ``openapi``, a schema service reply when it has
     ``requestSchema``. Anything else is a page. Raises :class:`SourceError` naming the file and
     the line or JSON pointer.
@@ -87,19 +87,11 @@ def read_source(source: SourceInput) -> ModelPage | ImportedModel:
         line = raw[: exc.start].count(b"\n") + 1
         raise PageError(source.display, line, "not UTF-8 text") from None
     fmt = source.format
-    if fmt is None and text.lstrip().startswith("{"):
+    if fmt is None and text.lstrip().startswith(("{", "[")):
         fmt = "json"
     if fmt in (*DOCUMENT_FORMATS, "json"):
         return _read_document(source, text, fmt)
     return _read_page(source, text, fmt)
-
-
-def parse_page(page: SourceInput) -> ModelPage:
-    """Read and parse one page (see :func:`read_source`); a document here is an error."""
-    model = read_source(page)
-    if not isinstance(model, ModelPage):
-        raise PageError(page.display, 1, f"a {model.format} document, not a model page")
-    return model
 
 
 def _read_page(page: SourceInput, text: str, fmt: str | None) -> ModelPage:
@@ -124,6 +116,10 @@ def _read_document(source: SourceInput, text: str, fmt: str) -> ImportedModel:
         model = read_openapi_document(data, source.display)
     elif fmt == "schema-service" or (fmt == "json" and looks_like_schema_service_reply(data)):
         model = read_schema_service_reply(data, source.display)
+    elif not isinstance(data, dict):
+        raise DocumentError(
+            source.display, "", "expected a JSON object: an OpenAPI document or a schema reply"
+        )
     else:
         raise DocumentError(
             source.display,

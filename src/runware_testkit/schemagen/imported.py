@@ -113,7 +113,7 @@ def required_at(document: Any, pointer: str, file: str, kind: type, what: str) -
     found, value = resolve(document, pointer)
     if not found:
         raise DocumentError(file, pointer, f"missing: {what}")
-    if not isinstance(value, kind) or isinstance(value, bool) != (kind is bool):
+    if not isinstance(value, kind):
         raise DocumentError(file, pointer, f"expected {_kind_name(kind)} ({what})")
     if kind is str and not value.strip():
         raise DocumentError(file, pointer, f"empty ({what})")
