@@ -111,8 +111,8 @@ def _documentation(document: dict[str, Any], file: str, slug: Located) -> Locate
     return Located(
         DOCS_URL.format(slug=slug.value),
         slug.pointer,
-        "the model's page: runware.ai/docs/models/<model id> (PROTOCOL.md, Machine-readable "
-        "schemas)",
+        "the model's page is runware.ai/docs/models/<model id>: PROTOCOL.md, Machine-readable "
+        "schemas",
     )
 
 
