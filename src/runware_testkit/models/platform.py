@@ -100,5 +100,5 @@ class GetTaskDetailsResponse(Response):
 
     taskType: Literal["getTaskDetails"]
     taskUUID: UUIDStr
-    request: list[Any]
+    request: list[dict[str, Any]]
     response: dict[str, Any]

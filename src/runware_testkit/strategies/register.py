@@ -85,6 +85,10 @@ SOURCES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
     "GetResponseRequest": lambda: _platform("get-response-request"),
     "MediaStorageRequest": lambda: _platform("media-storage-request"),
     "MediaStorageResponse": lambda: _platform("media-storage-response"),
+    "ImageUploadRequest": lambda: _platform("image-upload-request"),
+    "ImageUploadResponse": lambda: _platform("image-upload-response"),
+    "GetTaskDetailsRequest": lambda: _platform("get-task-details-request"),
+    "GetTaskDetailsResponse": lambda: _platform("get-task-details-response"),
 }
 
 
