@@ -63,17 +63,6 @@ async def test_a_video_is_scaled_into_a_real_video(
     assert facts.duration == pytest.approx(1.0, abs=0.2)
 
 
-async def test_the_video_upscaler_of_the_shipped_contract_runs(server: Harness) -> None:
-    model = server.state.contract.model("bytedance:50@1")
-    if model is None:
-        pytest.skip("the shipped contract has no bytedance:50@1 yet")
-    source = await server.upload(video_data_uri(1.0, 80, 48))
-    task = upscale_task("bytedance:50@1", inputs={"video": source["mediaUUID"]})
-    item = await finished_item(server, task)
-    facts = probe_video((await server.http.get(item["videoURL"])).content)
-    assert (facts.width, facts.height) == (160, 96)
-
-
 async def test_an_input_on_an_unreachable_host_gets_a_synthetic_result(extended: Harness) -> None:
     task = upscale_task(inputs={"video": "https://cdn.example.com/clip.mp4"}, upscaleFactor=2)
     item = await finished_item(extended, task)
