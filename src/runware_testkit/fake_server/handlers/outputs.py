@@ -86,9 +86,22 @@ def request_default(model: ModelContract | None, path: str) -> Any:
 
 
 def size_presets(model: ModelContract | None) -> list[Preset]:
-    """The model's titled ``{width: const, height: const}`` presets, in schema order."""
+    """The model's titled ``{width: const, height: const}`` presets, in schema order (read
+    once per request schema)."""
     if model is None:
         return []
+    known = _PRESETS.get(id(model.request))
+    if known is None or known[0] is not model.request:
+        known = _PRESETS[id(model.request)] = (model.request, tuple(_read_presets(model)))
+    return list(known[1])
+
+
+_PRESETS: dict[int, tuple[dict[str, Any], tuple[Preset, ...]]] = {}
+"""Presets by the identity of the request schema they were read from (schemas are dicts, so
+they cannot be keys themselves); a contract's schemas live as long as the contract."""
+
+
+def _read_presets(model: ModelContract) -> list[Preset]:
     found: list[Preset] = []
     seen: set[tuple[str, int, int]] = set()
     for node in _walk(model.request.get("allOf", [])):
