@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from runware_testkit.cli import main
 from runware_testkit.contract import load_contract
 from runware_testkit.fake_server.protocol.contract_check import (
     ADD_CONTRACT_HINT,
     no_contract_error,
     validate_task,
 )
+from runware_testkit.resources import contract_dir
 
 from ..harness import Harness, image_task, new_uuid, video_task
 
@@ -76,3 +78,24 @@ async def test_the_server_answers_a_model_without_contract_with_one_error(
     assert error["code"] == "unknownModel" and error["taskUUID"] == task["taskUUID"]
     assert "no contract for model 'acme:image@2'" in error["message"]
     assert "data" not in body
+
+
+async def test_following_the_hint_makes_the_model_run(
+    make_server, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped = contract_dir() / "schemas" / "meta-muse-image.schema.json"
+    document = tmp_path / "acme-muse-test.schema.json"
+    text = shipped.read_text(encoding="utf-8")
+    document.write_text(
+        text.replace("meta:muse@image", "acme:muse@test").replace("meta-muse-image", "acme-muse"),
+        encoding="utf-8",
+    )
+    task = image_task("acme:muse@test")
+    assert validate_task(task)[0]["code"] == "unknownModel"
+    out = tmp_path / "contract"
+    assert main(["generate", str(document), "--out", str(out)]) == 0
+    monkeypatch.setenv("RUNWARE_TESTKIT_CONTRACTS", str(out))
+    server = make_server(contract=load_contract())
+    body = await server.run_to_end(task)
+    assert body["data"][0]["status"] == "success"
+    assert body["data"][0]["imageURL"].endswith(".jpg")

@@ -27,14 +27,17 @@ INFERENCE_TASK_TYPES = frozenset(
         "videoInference",
         "audioInference",
         "upscale",
+        "imageUpscale",
         "removeBackground",
+        "imageBackgroundRemoval",
         "imageCaption",
         "imageControlNetPreProcess",
         "vectorize",
     }
 )
-"""Runware task types that run a model (``model`` names it); a task of one of these without a
-contract gets `no_contract_error`."""
+"""Runware task types that run a model (``model`` names it), older names included
+(``imageUpscale``, ``imageBackgroundRemoval``); a task of one of these without a contract gets
+`no_contract_error`."""
 NO_CONTRACT_CODE = "unknownModel"
 ADD_CONTRACT_HINT = (
     "To add one, generate a contract from the model's page or Runware's schema document "
