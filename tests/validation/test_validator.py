@@ -94,7 +94,11 @@ def test_unknown_model(task1):
     (error,) = validate_request(task1)
     assert (error.code, error.parameter, error.pointer) == ("unknownModel", "model", "/model")
     assert error.allowedValues == [ALEPH, ALEPH2]
-    assert error.message == f"model: expected one of {ALEPH}, {ALEPH2}; found 'runway:9@9'"
+    assert error.message == (
+        f"model: the kit has no contract for 'runway:9@9', so this task is not checked (known "
+        f"models: {ALEPH}, {ALEPH2}); to check it, generate one with `runware-testkit generate "
+        "PAGE_OR_SCHEMA --out DIR`, then pass `--contract DIR` or set RUNWARE_TESTKIT_CONTRACTS=DIR"
+    )
     assert error.kind == Kind.UNKNOWN_MODEL
 
 
@@ -115,8 +119,17 @@ def test_unknown_and_missing_task_type(task1):
     task1["taskType"] = "imageInference"
     (error,) = validate_request(task1)
     assert (error.code, error.parameter) == ("unsupportedTaskType", "taskType")
+    assert error.allowedValues == ["videoInference"]
+    assert error.message == "taskType: expected videoInference for model runway:2@1; found " + (
+        "'imageInference'"
+    )
+    task1["taskType"] = "videoInferencee"
+    del task1["model"]
+    (error,) = validate_request(task1)
+    assert (error.code, error.parameter) == ("unsupportedTaskType", "taskType")
     assert error.allowedValues == [
         "videoInference", "authentication", "getResponse", "mediaStorage", "ping",
+        "imageUpload", "getTaskDetails",
     ]  # fmt: skip
     del task1["taskType"]
     (error,) = validate_request(task1)
