@@ -15,6 +15,9 @@ Marker
 Options
     ``--runware-progression SPEC`` and ``--runware-seed N`` (or the ini keys
     ``runware_progression`` / ``runware_seed``) set defaults for every test;
+    ``--runware-contract DIR`` (repeatable, or the ini key ``runware_contracts``, one directory
+    per line, relative to the rootdir) adds user contract directories to the model registry
+    of both fixtures, the validator and the strategies, like ``RUNWARE_TESTKIT_CONTRACTS``;
     ``--runware-live`` runs marked tests against the real API when ``RUNWARE_API_KEY`` is set
     (fake-only calls then skip), and skips them with the reason when it is not.
 
@@ -70,7 +73,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"run tests marked @pytest.mark.runware against the real Runware API "
         f"(needs {API_KEY_ENV}; calls that need the fake skip)",
     )
+    group.addoption(
+        "--runware-contract",
+        dest="runware_contracts",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a contract directory made by `runware-testkit generate ... --out DIR` whose "
+        "models the fake, the validator and the strategies know (repeatable)",
+    )
     parser.addini("runware_progression", "default progression of fake tasks", default="")
+    parser.addini(
+        "runware_contracts",
+        "contract directories (one per line, relative to the rootdir) added to the model registry",
+        type="linelist",
+        default=[],
+    )
     parser.addini("runware_seed", "default seed of the fake's UUIDs and result seeds", default="")
 
 
@@ -79,13 +97,27 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _MARKER_HELP)
     progression = _default_progression(config)
     if progression is not None:
-        from .fake_server.progression import parse_progression
+        from .fake_server.engine.progression import parse_progression
 
         try:
             parse_progression(progression)
         except ValueError as exc:
             raise pytest.UsageError(f"--runware-progression: {exc}") from None
     _default_seed(config)
+    _use_contracts(config)
+
+
+def _use_contracts(config: pytest.Config) -> None:
+    given = list(config.getoption("runware_contracts") or [])
+    given += [str(config.rootpath / line) for line in config.getini("runware_contracts")]
+    if not given:
+        return
+    from .contract import ContractError, use_contracts
+
+    try:
+        use_contracts(given)
+    except ContractError as exc:
+        raise pytest.UsageError(f"--runware-contract / runware_contracts: {exc}") from None
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -13,15 +13,17 @@ from runware_testkit.contract import load_contract
 def test_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["models"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["AIR", "TITLE", "TASK", "TYPE", "DOCUMENTATION"]
-    assert lines[1].split() == [
+    assert lines[0].split() == ["AIR", "TITLE", "TASK", "TYPE", "ORIGIN", "SOURCE"]
+    aleph = next(line for line in lines if line.startswith("runway:2@1 "))
+    assert aleph.split() == [
         "runway:2@1",
         "Runway",
         "Aleph",
         "videoInference",
-        "https://runware.ai/docs/models/runway-aleph",
+        "shipped",
+        "markdown:",
+        "contract/pages/runway-aleph.md",
     ]
-    assert lines[2].startswith("runway:aleph@2.0  Runway Aleph 2.0  videoInference  https://")
     assert len(lines) == 1 + len(load_contract().models)
 
 
@@ -35,7 +37,9 @@ def test_json(capsys: pytest.CaptureFixture[str]) -> None:
             "title": m.title,
             "taskType": m.task_type,
             "documentation": m.documentation,
+            "origin": "shipped",
+            "source": f"{m.source_format}: {m.source}",
         }
         for m in load_contract().models.values()
     ]
-    assert [r["air"] for r in rows] == ["runway:2@1", "runway:aleph@2.0"]
+    assert {"runway:2@1", "runway:aleph@2.0"} <= {r["air"] for r in rows}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from runware_testkit.fake_server.errors import TaskFinished, TaskNotFound
-from runware_testkit.fake_server.scenarios import Scenario
+from runware_testkit.fake_server.engine.errors import TaskFinished, TaskNotFound
+from runware_testkit.fake_server.faults.scenarios import Scenario
 from runware_testkit.testing import mock
 
 from .helpers import edit_task, poll, send

@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..fake_server.app import create_app
     from ..fake_server.config import DEV_API_KEY, SERVE_PROGRESSION, ServerConfig
-    from ..fake_server.live import bind_socket, uvicorn_config
+    from ..fake_server.uvicorn_thread import bind_socket, uvicorn_config
 
     state_path = None
     if not args.memory:

@@ -33,6 +33,7 @@ from os import PathLike
 
 __all__ = [
     "DEV_API_KEY",
+    "IN_PROCESS_HOST",
     "LOOPBACK_HOSTS",
     "SERVE_PROGRESSION",
     "Limits",
@@ -41,6 +42,9 @@ __all__ = [
 
 DEV_API_KEY = "rw-testkit-dev-key"
 """The API key accepted by a default configuration."""
+
+IN_PROCESS_HOST = "testserver"
+"""The host in-process clients (httpx's ASGI transport) use: routed into the app, no socket."""
 
 SERVE_PROGRESSION = "time:8"
 """Progression used by ``runware-testkit serve`` unless told otherwise."""
@@ -119,7 +123,7 @@ class ServerConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
-        from .progression import parse_progression
+        from .engine.progression import parse_progression
 
         parse_progression(self.progression)
 

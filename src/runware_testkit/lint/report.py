@@ -218,7 +218,7 @@ def sarif_log(result: LintResult, version: str) -> dict[str, Any]:
 
 def format_sarif(result: LintResult, *, show_summary: bool = True) -> str:
     """The SARIF 2.1.0 log as indented JSON."""
-    from .. import __version__
+    from .._version import __version__
 
     return json.dumps(sarif_log(result, __version__), indent=2, ensure_ascii=False) + "\n"
 

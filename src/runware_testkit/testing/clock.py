@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any, Literal
 
-from ..fake_server.clock import ManualClock
+from ..fake_server.engine.clock import ManualClock
 
 __all__ = ["CLOCK_MODES", "ClockMode", "SwitchableClock"]
 

@@ -14,9 +14,9 @@ import urllib.parse
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
-from ..fake_server.delivery import Delivery
-from ..fake_server.scenarios import Scenario, describe_error
-from ..fake_server.sink import SINK_PATH, valid_sink_name
+from ..fake_server.control.sink import SINK_PATH, valid_sink_name
+from ..fake_server.faults.scenarios import Scenario, describe_error
+from ..fake_server.outbound.delivery import Delivery
 from ..fake_server.state import ServerState
 from . import assertions
 from .options import FakeOptions

@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from ..fake_server.app import create_app
 from ..fake_server.config import ServerConfig
-from ..fake_server.delivery import Delivery, tls_context
+from ..fake_server.outbound.delivery import Delivery, tls_context
 from ..fake_server.state import IN_PROCESS_HOST, ServerState
 from .bridge import LoopThread
 from .clock import SwitchableClock
@@ -46,7 +46,7 @@ class _AnyHostDelivery(Delivery):
 
     def check_target(self, url: str) -> None:
         """Refuse only what is not an http(s) URL with a host."""
-        from ..fake_server.delivery import TargetRefused
+        from ..fake_server.outbound.delivery import TargetRefused
 
         try:
             parsed = httpx.URL(url) if isinstance(url, str) and url else None

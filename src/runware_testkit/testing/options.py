@@ -13,8 +13,8 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from ..fake_server.config import DEV_API_KEY
-from ..fake_server.progression import parse_progression
-from ..fake_server.scenarios import Scenario, magic_tokens
+from ..fake_server.engine.progression import parse_progression
+from ..fake_server.faults.scenarios import Scenario, magic_tokens
 from .clock import CLOCK_MODES
 
 __all__ = [

@@ -11,9 +11,9 @@ calls.
 from __future__ import annotations
 
 from collections.abc import Collection
-from functools import cache
 from typing import Any
 
+from ..contract import Contract, load_contract
 from .codes import RULES, Kind, code_for
 from .errors import RunwareError, ValidationWarning
 from .order import Category, category_of, first_error, runware_order
@@ -38,13 +38,26 @@ __all__ = [
     "validate_batch",
     "validate_request",
     "validate_result",
+    "validator_for",
 ]
 
 
-@cache
 def default_validator() -> Validator:
-    """The shared validator over the shipped contract (built once, on first use)."""
-    return Validator()
+    """The shared validator over the model registry in force (`load_contract()`): the shipped
+    models plus user contract directories; built once per registry, on first use."""
+    return validator_for(load_contract())
+
+
+_VALIDATORS: dict[int, tuple[Contract, Validator]] = {}
+
+
+def validator_for(contract: Contract) -> Validator:
+    """The shared validator of ``contract`` (built once per contract object)."""
+    held = _VALIDATORS.get(id(contract))
+    if held is None or held[0] is not contract:
+        held = (contract, Validator(contract))
+        _VALIDATORS[id(contract)] = held
+    return held[1]
 
 
 def check_task(

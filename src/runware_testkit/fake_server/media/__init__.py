@@ -1,0 +1,1 @@
+"""Media the fake renders, probes, stores and serves."""
