@@ -20,7 +20,14 @@ from typing import Any
 from .errors import RunwareError, ValidationWarning
 from .pointers import parse_pointer
 
-__all__ = ["CASE_FOLDED_FAILURES", "Fold", "apply_folds", "case_folds", "warning_for"]
+__all__ = [
+    "CASE_FOLDED_FAILURES",
+    "Fold",
+    "apply_folds",
+    "canonical_spelling",
+    "case_folds",
+    "warning_for",
+]
 
 # The failures (see `codes.RULES`) of enum-like parameters.
 CASE_FOLDED_FAILURES = frozenset({"enum", "oneOf:consts"})
@@ -38,6 +45,20 @@ class Fold:
     error: RunwareError
 
 
+def canonical_spelling(value: Any, allowed: Iterable[Any]) -> str | None:
+    """The allowed value that string ``value`` is read as, or None if it is not folded.
+
+    ``allowed`` are the values of one enum; only an enum of strings folds, and only to the one
+    value that equals ``value`` ignoring case (``canonical_spelling("mp4", ["MP4", "MOV"])``
+    is ``"MP4"``; an exact match returns itself).
+    """
+    values = list(allowed)
+    if not isinstance(value, str) or not values or not all(isinstance(v, str) for v in values):
+        return None
+    matches = [v for v in values if v.casefold() == value.casefold()]
+    return matches[0] if len(matches) == 1 else None
+
+
 def case_folds(errors: Iterable[RunwareError], instance: Any) -> list[Fold]:
     """The enum errors of ``errors`` that only differ from an allowed value by letter case."""
     found = []
@@ -45,15 +66,11 @@ def case_folds(errors: Iterable[RunwareError], instance: Any) -> list[Fold]:
         allowed = error.allowedValues
         if error.failure not in CASE_FOLDED_FAILURES or not allowed:
             continue
-        if not all(isinstance(v, str) for v in allowed):
-            continue
         path = parse_pointer(error.pointer)
         value = _get(instance, path)
-        if not isinstance(value, str):
-            continue
-        matches = [v for v in allowed if v.casefold() == value.casefold()]
-        if len(matches) == 1 and matches[0] != value:
-            found.append(Fold(tuple(path), value, matches[0], error))
+        canonical = canonical_spelling(value, allowed)
+        if canonical is not None and canonical != value:
+            found.append(Fold(tuple(path), value, canonical, error))
     return found
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-__all__ = ["api_type", "choices", "documentation_at", "node_at", "object_keys"]
+__all__ = [
+    "api_type",
+    "choices",
+    "documentation_at",
+    "node_at",
+    "object_keys",
+    "required_leaf",
+]
 
 Path = Sequence[str | int]
 
@@ -134,3 +141,30 @@ def _value_type(value: Any) -> str | None:
     if isinstance(value, dict):
         return "object"
     return None
+
+
+def required_leaf(*nodes: Any) -> list[str]:
+    """The names below a missing object down to the first required leaf it must hold.
+
+    A missing object whose schema requires members is reported at its first required member,
+    recursively: Aleph 2.0 without ``inputs`` gives ``["video"]`` (reported as
+    ``inputs.video``, as Runware answers; PROTOCOL.md "How Runware reports a bad request"
+    [C3]). An object that requires nothing gives ``[]`` (reported by its own name). The first
+    of ``nodes`` (schemas of the same object, e.g. from an ``if``/``then`` and from the
+    properties) that requires something decides.
+    """
+    for node in nodes:
+        if not isinstance(node, dict):
+            continue
+        for choice in choices(node):
+            required = choice.get("required")
+            if isinstance(required, list) and required and isinstance(required[0], str):
+                first = required[0]
+                child = None
+                for option in choices(node):
+                    props = option.get("properties")
+                    if isinstance(props, dict) and isinstance(props.get(first), dict):
+                        child = props[first]
+                        break
+                return [first, *required_leaf(child)]
+    return []

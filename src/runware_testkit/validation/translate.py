@@ -36,7 +36,14 @@ from .conditions import Trigger, instance_at, participants, schema_at, trigger_o
 from .describe import MAX_TEXT, alternatives, describe, join_or, show, type_phrase
 from .errors import RunwareError
 from .pointers import dotted, pointer
-from .schema_walk import api_type, choices, documentation_at, node_at, object_keys
+from .schema_walk import (
+    api_type,
+    choices,
+    documentation_at,
+    node_at,
+    object_keys,
+    required_leaf,
+)
 from .semantic import SemanticRule
 from .suggest import Suggester
 
@@ -332,7 +339,7 @@ class Translator:
                 out.append(self._pair(path, partners[0], key))
                 continue
             own = e.schema.get("properties", {}).get(key) if isinstance(e.schema, dict) else None
-            leaf = [*full, *_required_leaf([own, node])]
+            leaf = [*full, *required_leaf(own, node)]
             text = f"Missing required parameter: '{dotted(leaf)}'."
             out.append(self.error("required", leaf, text))
         return out
@@ -657,30 +664,6 @@ def _and(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _required_leaf(nodes: list[Any]) -> Path:
-    """The path below a missing object to the first required leaf it must hold.
-
-    A missing object whose schema requires members is reported at its first required member,
-    recursively (Aleph 2.0 without ``inputs``: ``inputs.video``, as Runware answers
-    [PROTOCOL.md, C3]); an object that requires nothing is reported by its own name.
-    """
-    for node in nodes:
-        if not isinstance(node, dict):
-            continue
-        for choice in choices(node):
-            required = choice.get("required")
-            if isinstance(required, list) and required and isinstance(required[0], str):
-                first = required[0]
-                child = None
-                for option in choices(node):
-                    props = option.get("properties")
-                    if isinstance(props, dict) and isinstance(props.get(first), dict):
-                        child = props[first]
-                        break
-                return [first, *_required_leaf([child])]
-    return []
 
 
 def _required_groups(branches: list[Any]) -> list[list[str]] | None:

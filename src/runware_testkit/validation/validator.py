@@ -368,8 +368,8 @@ class Validator:
         known = ", ".join(self.models)
         if isinstance(model, str):
             message = (
-                f"model: the kit has no contract for {describe(model)}, so this task is not checked "
-                f"(known models: {known}); to check it, {ADD_CONTRACT_HINT}"
+                f"model: the kit has no contract for {describe(model)}, so this task is not "
+                f"checked (known models: {known}); to check it, {ADD_CONTRACT_HINT}"
             )
         else:
             message = f"model: expected one of {known}; found {describe(model)}"
