@@ -95,9 +95,9 @@ def test_unknown_model(task1):
     assert (error.code, error.parameter, error.pointer) == ("unknownModel", "model", "/model")
     assert error.allowedValues == [ALEPH, ALEPH2]
     assert error.message == (
-        f"model: the kit has no contract for 'runway:9@9', so this task is not checked (known "
-        f"models: {ALEPH}, {ALEPH2}); to check it, generate one with `runware-testkit generate "
-        "PAGE_OR_SCHEMA --out DIR`, then pass `--contract DIR` or set RUNWARE_TESTKIT_CONTRACTS=DIR"
+        f"model: the kit has no contract for 'runway:9@9' (known models: {ALEPH}, {ALEPH2}); to "
+        "add one, run `runware-testkit generate PAGE_OR_SCHEMA --out DIR`, then pass "
+        "`--contract DIR` or set RUNWARE_TESTKIT_CONTRACTS=DIR"
     )
     assert error.kind == Kind.UNKNOWN_MODEL
 

@@ -49,8 +49,8 @@ Mode = Literal["first", "all"]
 
 # How to give the kit a contract for another model (the message of ``unknownModel``).
 ADD_CONTRACT_HINT = (
-    "generate one with `runware-testkit generate PAGE_OR_SCHEMA --out DIR`, then pass "
-    "`--contract DIR` or set RUNWARE_TESTKIT_CONTRACTS=DIR"
+    "run `runware-testkit generate PAGE_OR_SCHEMA --out DIR`, then pass `--contract DIR` or "
+    "set RUNWARE_TESTKIT_CONTRACTS=DIR"
 )
 
 # Case folding may uncover another enum value behind the first; a task has few of them.
@@ -368,8 +368,8 @@ class Validator:
         known = ", ".join(self.models)
         if isinstance(model, str):
             message = (
-                f"model: the kit has no contract for {describe(model)}, so this task is not "
-                f"checked (known models: {known}); to check it, {ADD_CONTRACT_HINT}"
+                f"model: the kit has no contract for {describe(model)} (known models: {known}); "
+                f"to add one, {ADD_CONTRACT_HINT}"
             )
         else:
             message = f"model: expected one of {known}; found {describe(model)}"
