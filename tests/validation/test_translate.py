@@ -421,3 +421,93 @@ def test_finish_keeps_most_telling_error_per_value():
     not_allowed = RunwareError("invalidX", "n", "x", pointer="/x", kind=Kind.NOT_ALLOWED)
     other = RunwareError("invalidY", "y", "y", pointer="/y", kind=Kind.OUT_OF_RANGE)
     assert finish([wrong_type, other, not_allowed]) == [not_allowed, other]
+
+
+ALEPH_ALLOWED = [
+    "taskType", "taskUUID", "outputType", "outputFormat", "outputQuality", "webhookURL",
+    "deliveryMethod", "uploadEndpoint", "safety.checkContent", "safety.mode", "ttl",
+    "includeCost", "numberResults", "inputs.referenceImages", "inputs.video", "model",
+    "positivePrompt", "width", "height", "seed", "providerSettings",
+]  # fmt: skip
+ALEPH2_ALLOWED = [
+    "taskType", "taskUUID", "outputType", "outputFormat", "outputQuality", "webhookURL",
+    "deliveryMethod", "uploadEndpoint", "safety.checkContent", "safety.mode", "ttl",
+    "includeCost", "numberResults", "inputs.frameImages", "inputs.video", "model",
+    "positivePrompt",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("air", "allowed"), [(ALEPH, ALEPH_ALLOWED), (ALEPH2, ALEPH2_ALLOWED)])
+def test_unknown_key_message_lists_the_accepted_parameters(v, task1, task2, air, allowed):
+    task = task1 if air == ALEPH else task2
+    task["vjhProbe"] = 1
+    error = only(v.validate_request(task))
+    assert (error.code, error.parameter) == ("unsupportedParameter", "vjhProbe")
+    assert error.allowedValues == allowed
+    assert error.message == (
+        "Unsupported use of 'vjhProbe' parameter. This parameter is not supported for the "
+        "selected model. Allowed values are: " + ", ".join(f"'{name}'" for name in allowed) + "."
+    )
+    assert "pointer" not in error.to_dict() and error.to_dict()["allowedValues"] == allowed
+
+
+def test_unknown_nested_key_lists_its_siblings(v, task2):
+    task2["inputs"]["audio"] = "https://example.com/a.mp3"
+    error = only(v.validate_request(task2))
+    assert error.parameter == "inputs.audio"
+    assert error.message.endswith("Allowed values are: 'inputs.frameImages', 'inputs.video'.")
+
+
+def test_very_long_unknown_key_is_cut_short(v, task1):
+    task1["k" * 500] = 1
+    error = only(v.validate_request(task1))
+    assert error.message.startswith("Unsupported use of 'kkkk")
+    assert "(500 characters) parameter" in error.message
+    assert len(error.message) < 1200
+
+
+@pytest.mark.parametrize("air", [ALEPH, ALEPH2])
+def test_missing_inputs_blames_the_required_leaf(v, task1, task2, air):
+    task = task1 if air == ALEPH else task2
+    del task["inputs"]
+    error = only(v.validate_request(task))
+    assert (error.code, error.parameter, error.kind) == (
+        "missingVideo",
+        "inputs.video",
+        Kind.MISSING,
+    )
+    assert error.pointer == "/inputs/video"
+    assert error.message == "Missing required parameter: 'inputs.video'."
+    assert error.to_dict()["type"] == "string"
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "type_"),
+    [
+        ({"seed": "42"}, "invalidSeed", "integer"),
+        ({"outputQuality": 1}, "invalidOutputQuality", "integer"),
+        ({"includeCost": "yes"}, "invalidIncludeCost", "boolean"),
+        ({"outputFormat": "GIF"}, "invalidOutputFormat", "string"),
+        ({"inputs": "x"}, "invalidInputs", "object"),
+        ({"providerSettings": 5}, "invalidProviderSettings", "object"),
+        ({"width": 1000}, "unsupportedDimensions", "integer"),
+        ({"positivePromt": "x"}, "unsupportedParameter", None),
+    ],
+)
+def test_type_of_the_parameter(v, task1, change, code, type_):
+    task1.update(change)
+    error = only(v.validate_request(task1))
+    assert (error.code, error.type) == (code, type_)
+    assert ("type" in error.to_dict()) == (type_ is not None)
+
+
+def test_type_float_and_array(v, task2):
+    task2["inputs"]["frameImages"] = [{"image": UUID4, "timestamp": -1}]
+    error = only(v.validate_request(task2))
+    assert (error.code, error.type) == ("invalidTimestamp", "float")
+    task2["inputs"]["frameImages"] = []
+    error = only(v.validate_request(task2))
+    assert (error.code, error.type) == ("invalidFrameImages", "array")
+    task2["inputs"]["frameImages"] = [{"image": UUID4, "frame": "middle"}]
+    error = only(v.validate_request(task2))
+    assert (error.code, error.type) == ("invalidFrame", None)  # strings and integers

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from runware_testkit.contract import load_contract
-from runware_testkit.validation import Validator, validate_batch, validate_request, validate_result
+from runware_testkit.validation import (
+    Validator,
+    check_task,
+    validate_batch,
+    validate_request,
+    validate_result,
+)
 from runware_testkit.validation.codes import Kind
 
 from .conftest import ALEPH, ALEPH2, DOC1, UUID4
@@ -268,3 +274,36 @@ def test_read_only_history_is_only_read(task1):
     assert validate_request(task1, seen_task_uuids=seen)[0].code == "conflictTaskUUID"
     task1["taskUUID"] = UUID4
     assert validate_request(task1, seen_task_uuids=seen) == []
+
+
+@pytest.mark.parametrize(
+    ("task_type", "model"),
+    [
+        ("videoInference", "runway:9@9"),
+        ("imageInference", "bfl:flux@3-image"),
+        ("upscale", "bytedance:50@1"),
+        ("audioInference", "elevenlabs:1@1"),
+    ],
+)
+def test_a_model_without_contract_gives_one_unknown_model(task_type: str, model: str) -> None:
+    task = {"taskType": task_type, "taskUUID": UUID4, "model": model, "positivePrompt": "x"}
+    (error,) = validate_request(task)
+    assert (error.code, error.parameter, error.taskType) == ("unknownModel", "model", task_type)
+    assert error.message.startswith(f"model: the kit has no contract for '{model}' ")
+    assert "`runware-testkit generate PAGE_OR_SCHEMA --out DIR`" in error.message
+    assert "`--contract DIR` or set RUNWARE_TESTKIT_CONTRACTS=DIR" in error.message
+    (first,) = check_task(task).errors
+    assert first == error
+
+
+def test_a_user_contract_makes_the_model_known(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from runware_testkit.validation import default_validator
+
+    from .official import BFL, build_contract, task
+
+    bfl = task(BFL)
+    assert [e.code for e in validate_request(bfl)] == ["unknownModel"]
+    monkeypatch.setenv("RUNWARE_TESTKIT_CONTRACTS", str(build_contract(tmp_path)))
+    assert BFL in default_validator().models
+    assert validate_request(bfl) == []
+    assert [e.code for e in validate_request({**bfl, "width": 5})] == ["missingHeight"]

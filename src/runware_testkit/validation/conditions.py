@@ -15,7 +15,7 @@ that failed inside them; this module finds which parameters were involved:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -60,6 +60,16 @@ class Trigger:
     names: tuple[str, ...]
     absent: tuple[str, ...]
     phrase: str
+    parts: tuple[str, ...] = ()
+    """One phrase per name of ``names`` (``fps is 50``, ``inputs.audio is given``)."""
+
+    def phrase_without(self, names: Iterable[str]) -> str:
+        """``phrase`` leaving out the parts of ``names`` (``""`` when nothing is left)."""
+        if not self.parts:
+            return self.phrase
+        skip = set(names)
+        kept = [part for name, part in zip(self.names, self.parts, strict=True) if name not in skip]
+        return "when " + " and ".join(kept) if kept else ""
 
 
 def participants(schema: Any, instance: Any, path: Sequence[str | int] = ()) -> list[str]:
@@ -118,7 +128,7 @@ def trigger_of(root_schema: Any, root_instance: Any, error: ValidationError) -> 
             parts.append(f"{name} is given")
     if not parts:
         return None
-    return Trigger(tuple(names), (), "when " + " and ".join(parts))
+    return Trigger(tuple(names), (), "when " + " and ".join(parts), tuple(parts))
 
 
 def schema_at(schema: Any, path: Sequence[str | int]) -> Any:

@@ -41,7 +41,6 @@ class Category(IntEnum):
 
 
 _ROUTING_KINDS = {Kind.BAD_BODY, Kind.BAD_TASK, Kind.UNKNOWN_TASK_TYPE, Kind.UNKNOWN_MODEL}
-_ROUTING_PARAMETERS = {"taskType", "model"}
 _UNKNOWN_KINDS = {Kind.UNKNOWN_KEY, Kind.WRONG_MODEL}
 _MISSING_KINDS = {Kind.MISSING, Kind.BROKEN_PAIR}
 
@@ -51,7 +50,7 @@ def category_of(error: RunwareError) -> Category:
     kind = error.kind
     if kind in _ROUTING_KINDS:
         return Category.ROUTING
-    if kind == Kind.MISSING and error.parameter in _ROUTING_PARAMETERS:
+    if kind == Kind.MISSING and error.parameters in (["taskType"], ["model"]):
         return Category.ROUTING
     if kind in _UNKNOWN_KINDS:
         return Category.UNKNOWN_PARAMETER

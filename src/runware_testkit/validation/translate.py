@@ -253,17 +253,18 @@ class Translator:
                 return error
             return replace(error, message=error.message.rstrip(".") + f" ({trigger.phrase}).")
         if error.kind == Kind.BAD_PRESET:
-            if not present:
+            phrase = trigger.phrase_without(own)
+            if not phrase:
                 return error
             text = error.message.replace(
-                " are not supported", f" are not supported {trigger.phrase}"
+                " for the selected model.", f" for the selected model {phrase}."
             )
             return replace(error, message=text)
         names = _unique(present + own + [n for n in trigger.absent if n not in own])
         if error.kind == Kind.INCOMPATIBLE:
             shown = _unique(present + own)
             message = (
-                f"{' and '.join(shown)} cannot be used together: {_and(own)} "
+                f"{_and(shown)} cannot be used together: {_and(own)} "
                 f"{'is' if len(own) == 1 else 'are'} not allowed {trigger.phrase}"
             )
         elif "; found " in error.message:
@@ -306,10 +307,14 @@ class Translator:
                 ]
             return [self._simple(e, path)]
         keys = [name.rsplit(".", 1)[-1] for name in names]
-        text = (
-            f"{' and '.join(names)} cannot be used together: expected at most one of "
-            f"{join_or(keys)}; found {'both' if len(names) == 2 else 'all'}"
-        )
+        sides = _exclusion_sides(e.validator_value, e.instance, path)
+        if sides is not None:
+            text = f"{_and(sides[0])} cannot be used together with {_and(sides[1])}"
+        else:
+            text = (
+                f"{_and(names)} cannot be used together: expected at most one of "
+                f"{join_or(keys)}; found {'both' if len(names) == 2 else 'all'}"
+            )
         first = _split(names[0])
         return [self.error("not:required", first, text, parameter=names, code_path=first)]
 
@@ -339,6 +344,10 @@ class Translator:
                 out.append(self._pair(path, partners[0], key))
                 continue
             own = e.schema.get("properties", {}).get(key) if isinstance(e.schema, dict) else None
+            groups = _choice_groups(own)
+            if groups is not None:
+                out.append(self._required_choice(full, groups, {}))
+                continue
             leaf = [*full, *required_leaf(own, node)]
             text = f"Missing required parameter: '{dotted(leaf)}'."
             out.append(self.error("required", leaf, text))
@@ -469,7 +478,7 @@ class Translator:
         if len(met) > 1:
             names = _unique([dotted([*path, k]) for group in met for k in group])
             text = (
-                f"{' and '.join(names)} cannot be used together: expected exactly one of "
+                f"{_and(names)} cannot be used together: expected exactly one of "
                 f"{join_or([_and([dotted([*path, k]) for k in g]) for g in groups])}; found "
                 f"{'both' if len(names) == 2 else 'several'}"
             )
@@ -571,9 +580,9 @@ def expectation(node: Any) -> str:
 
 def finish(errors: Sequence[RunwareError]) -> list[RunwareError]:
     """Keep one error per value (the most telling), in first-seen order; drop moot presets."""
-    best: dict[tuple[str, bool], RunwareError] = {}
+    best: dict[tuple[str, tuple[str, ...] | None], RunwareError] = {}
     for error in errors:
-        key = (error.pointer, isinstance(error.parameter, list))
+        key = (error.pointer, tuple(error.parameter) if isinstance(error.parameter, list) else None)
         held = best.get(key)
         if held is None or _rank(error) < _rank(held):
             best[key] = error
@@ -681,6 +690,34 @@ def _required_groups(branches: list[Any]) -> list[list[str]] | None:
             return None
         groups.append([str(k) for k in required])
     return groups
+
+
+def _exclusion_sides(
+    excluded: Any, instance: Any, path: Path
+) -> tuple[list[str], list[str]] | None:
+    """The two groups of a ``not: {allOf: [A, B]}`` exclusion (Runware's style), as present
+    parameter names (``resolution`` against ``width`` and ``height``); None for other shapes."""
+    if not isinstance(excluded, dict):
+        return None
+    branches = excluded.get("allOf")
+    if not isinstance(branches, list) or len(branches) != 2:
+        return None
+    sides = [participants(branch, instance, path) for branch in branches]
+    if not all(sides) or set(sides[0]) & set(sides[1]):
+        return None
+    return sides[0], sides[1]
+
+
+def _choice_groups(node: Any) -> list[list[str]] | None:
+    """The alternatives of an object schema that requires one of several members, if it does
+    nothing more: ``{"anyOf": [{"required": ["a"]}, {"required": ["b"]}]}``."""
+    if not isinstance(node, dict) or node.get("required"):
+        return None
+    for key in ("anyOf", "oneOf"):
+        branches = node.get(key)
+        if isinstance(branches, list):
+            return _required_groups(branches)
+    return None
 
 
 def _first_missing(group: list[str], instance: dict[str, Any]) -> list[str]:
