@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -423,3 +424,37 @@ def test_sarif_log_is_valid(in_broken: None, capsys: pytest.CaptureFixture[str])
     )
     assert "helpUri" not in next(r for r in rules if r["id"] == "unknownModel")
     assert run_["invocations"][0]["executionSuccessful"] is False
+
+
+# --- a user contract built from Runware's published documents -----------------------------------
+
+
+@pytest.fixture
+def no_user_contracts() -> Iterator[None]:
+    """``--contract`` registers directories for the whole process: forget them afterwards."""
+    from runware_testkit.contract import use_contracts
+
+    use_contracts([])
+    yield
+    use_contracts([])
+
+
+def test_lint_with_a_contract_from_official_documents(
+    workdir: Path, capsys: pytest.CaptureFixture[str], no_user_contracts: None
+) -> None:
+    from tests.validation.official import BFL, build_contract, task
+
+    contract = build_contract(workdir / "contract")
+    name = write(workdir / "image.json", task(BFL, width=1024, outputFormat="png"))
+    code, out, err = run(capsys, name)
+    assert code == 0
+    assert "notice: unknownModel task not checked" in err
+    code, out, err = run(capsys, "--contract", str(contract), name)
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        "image.json:6:12: missingHeight Missing required parameter: 'height'. width and height "
+        "go together: width was given without height.",
+        "image.json:7:19: warning: nonCanonicalValue outputFormat: 'png' accepted as 'PNG'; enum "
+        "values are matched regardless of case, the documented spelling is 'PNG'",
+        "Found 1 problem and 1 warning in 1 file (1 task in 1 file checked).",
+    ]

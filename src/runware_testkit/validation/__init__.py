@@ -6,6 +6,15 @@ failing check in Runware's order, plus the warnings (enum values in another lett
 the task as checked. All use one shared `Validator` built on first use from the shipped
 schemas; build your own `Validator` for another contract or to keep a taskUUID history across
 calls.
+
+A server answering like Runware (one error per bad task) calls, per task::
+
+    check = validator_for(contract).check_task(task, seen_task_uuids=seen)  # mode="first"
+    check.errors    # () or (RunwareError,): reply with [e.to_dict() for e in check.errors]
+    check.warnings  # ValidationWarning objects (enum case); never part of the reply
+    check.task      # the task with canonical enum spellings, to run when check.ok
+
+``validate_request`` (every error) stays the call for reporting everything.
 """
 
 from __future__ import annotations
