@@ -511,3 +511,31 @@ def test_type_float_and_array(v, task2):
     task2["inputs"]["frameImages"] = [{"image": UUID4, "frame": "middle"}]
     error = only(v.validate_request(task2))
     assert (error.code, error.type) == ("invalidFrame", None)  # strings and integers
+
+
+def test_condition_is_named_once_through_nested_alternatives():
+    from referencing import Registry
+
+    from runware_testkit.validation.compiled import compile_schema
+    from runware_testkit.validation.translate import Translator
+
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "string"}, "x": {}},
+        "allOf": [
+            {
+                "if": {"required": ["a"]},
+                "then": {
+                    "properties": {
+                        "x": {"anyOf": [{"type": "integer", "minimum": 5}, {"type": "array"}]}
+                    }
+                },
+            }
+        ],
+    }
+    target = compile_schema("t", schema, Registry())
+    instance = {"a": "on", "x": 1}
+    translator = Translator(target, None, instance=instance)
+    error = only(finish(translator.translate(target.iter_errors(instance))))
+    assert (error.code, error.parameter) == ("incompatibleParameters", ["a", "x"])
+    assert error.message == "x: expected an integer >= 5 when a is given; found 1"

@@ -234,7 +234,10 @@ class Translator:
         return out
 
     def _conditional(self, error: RunwareError, trigger: Trigger) -> RunwareError:
-        """``error``, raised inside an ``if``/``then``, reported with its condition."""
+        """``error``, raised inside an ``if``/``then``, reported with its condition (once: an
+        error of a nested alternative already carries it)."""
+        if trigger.phrase in error.message:
+            return error
         own = error.parameters
         present = [name for name in trigger.names if name not in own]
         if error.kind == Kind.MISSING:
