@@ -13,6 +13,7 @@ from jsonschema import Draft7Validator
 
 from runware_testkit import __version__
 from runware_testkit.cli import main
+from runware_testkit.contract import load_contract
 
 BROKEN = Path(__file__).parents[1] / "lint" / "fixtures" / "broken"
 
@@ -251,11 +252,11 @@ def test_format_snapshot(
 
 NOTICES = "".join(
     f"{name}:4:12: notice: unknownModel task not checked: model: the kit has no contract for "
-    f"'{model}' (known models: runway:2@1, runway:aleph@2.0); to add one, run `runware-testkit "
-    "generate PAGE_OR_SCHEMA --out DIR`, then pass `--contract DIR` or set "
+    f"'{model}' (known models: {', '.join(load_contract().models)}); to add one, run "
+    "`runware-testkit generate PAGE_OR_SCHEMA --out DIR`, then pass `--contract DIR` or set "
     "RUNWARE_TESTKIT_CONTRACTS=DIR\n"
     for name, model in (
-        ("unknown-model-image.json", "bfl:flux@3-image"),
+        ("unknown-model-image.json", "acme:paint@1"),
         ("unknown-model.json", "runway:3@1"),
     )
 )
@@ -442,10 +443,10 @@ def no_user_contracts() -> Iterator[None]:
 def test_lint_with_a_contract_from_official_documents(
     workdir: Path, capsys: pytest.CaptureFixture[str], no_user_contracts: None
 ) -> None:
-    from tests.validation.official import BFL, build_contract, task
+    from tests.validation.official import BFL, PRIVATE_FLUX, build_contract, task
 
-    contract = build_contract(workdir / "contract")
-    name = write(workdir / "image.json", task(BFL, width=1024, outputFormat="png"))
+    contract = build_contract(workdir / "contract", rename={BFL: PRIVATE_FLUX})
+    name = write(workdir / "image.json", task(PRIVATE_FLUX, width=1024, outputFormat="png"))
     code, out, err = run(capsys, name)
     assert code == 0
     assert "notice: unknownModel task not checked" in err

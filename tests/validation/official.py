@@ -10,6 +10,7 @@ contract (a directory without ``platform/`` falls back to it).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,10 @@ MUSE = "meta:muse@image"
 MINIMAX = "minimax:h3@0"
 UUID4 = "aac49721-1964-481a-ae78-8a4e29b91402"
 IMAGE = "https://assets.example.com/in.jpg"
+
+# An AIR no contract of the kit holds: the FLUX document under another name.
+PRIVATE_FLUX = "acme:private-flux@1"
+RENAMED = {PRIVATE_FLUX: BFL}
 VIDEO = "https://assets.example.com/in.mp4"
 
 
@@ -43,14 +48,21 @@ def request_schema(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_contract(root: Path) -> Path:
-    """Write a contract directory of the six documents under ``root``; returns ``root``."""
+def build_contract(root: Path, rename: Mapping[str, str] | None = None) -> Path:
+    """Write a contract directory of the six documents under ``root``; returns ``root``.
+
+    ``rename`` maps a document's AIR to another one (its ``model`` const, slug and ``$id``
+    follow), for a contract that holds models the shipped contract does not.
+    """
     shipped = json.loads(
         (Path(__file__).parents[2] / "schemas" / "index.json").read_text(encoding="utf-8")
     )
     models = []
     for path in sorted(DOCUMENTS.glob("*.schema.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
+        new_air = (rename or {}).get(doc["info"]["x-air-id"])
+        if new_air is not None:
+            doc = _renamed(doc, new_air)
         info = doc["info"]
         slug = info["x-model-id"]
         request = request_schema(doc)
@@ -85,6 +97,15 @@ def build_contract(root: Path) -> Path:
     return root
 
 
+def _renamed(doc: dict[str, Any], air: str) -> dict[str, Any]:
+    doc = json.loads(json.dumps(doc))
+    slug = "".join(c if c.isalnum() else "-" for c in air)
+    doc["info"]["x-air-id"] = air
+    doc["info"]["x-model-id"] = slug
+    doc["components"]["schemas"]["RequestBody"]["items"]["properties"]["model"]["const"] = air
+    return doc
+
+
 def task(air: str, **fields: Any) -> dict[str, Any]:
     """A minimal valid task of ``air`` with ``fields`` added (None removes a field)."""
     base: dict[str, Any] = {
@@ -94,7 +115,7 @@ def task(air: str, **fields: Any) -> dict[str, Any]:
         LTX: {"taskType": "videoInference", "positivePrompt": "A lighthouse in a storm"},
         MUSE: {"taskType": "imageInference", "positivePrompt": "A lighthouse in a storm"},
         MINIMAX: {"taskType": "videoInference", "positivePrompt": "A lighthouse in a storm"},
-    }[air]
+    }[RENAMED.get(air, air)]
     out = {**base, "taskUUID": "3ad204c3-a9de-4963-8a1a-c3911e3afafe", "model": air}
     for key, value in fields.items():
         if value is None:

@@ -280,8 +280,8 @@ def test_read_only_history_is_only_read(task1):
     ("task_type", "model"),
     [
         ("videoInference", "runway:9@9"),
-        ("imageInference", "bfl:flux@3-image"),
-        ("upscale", "bytedance:50@1"),
+        ("imageInference", "acme:paint@1"),
+        ("upscale", "acme:upscale@2"),
         ("audioInference", "elevenlabs:1@1"),
     ],
 )
@@ -299,11 +299,12 @@ def test_a_model_without_contract_gives_one_unknown_model(task_type: str, model:
 def test_a_user_contract_makes_the_model_known(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     from runware_testkit.validation import default_validator
 
-    from .official import BFL, build_contract, task
+    from .official import BFL, PRIVATE_FLUX, build_contract, task
 
-    bfl = task(BFL)
-    assert [e.code for e in validate_request(bfl)] == ["unknownModel"]
-    monkeypatch.setenv("RUNWARE_TESTKIT_CONTRACTS", str(build_contract(tmp_path)))
-    assert BFL in default_validator().models
-    assert validate_request(bfl) == []
-    assert [e.code for e in validate_request({**bfl, "width": 5})] == ["missingHeight"]
+    flux = task(PRIVATE_FLUX)
+    assert [e.code for e in validate_request(flux)] == ["unknownModel"]
+    contract = build_contract(tmp_path, rename={BFL: PRIVATE_FLUX})
+    monkeypatch.setenv("RUNWARE_TESTKIT_CONTRACTS", str(contract))
+    assert PRIVATE_FLUX in default_validator().models
+    assert validate_request(flux) == []
+    assert [e.code for e in validate_request({**flux, "width": 5})] == ["missingHeight"]
