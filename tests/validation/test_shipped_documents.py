@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from runware_testkit.contract import ModelContract, load_contract
-from runware_testkit.validation import Validator
+from runware_testkit.validation import Validator, default_validator
 from runware_testkit.validation.translate import allowed_parameters
 
 from .official import DOCUMENTS, IMAGE, VIDEO, task
@@ -28,6 +28,12 @@ FIXTURE_AIRS = {
 FIXTURED = [m for m in IMPORTED if m.air in FIXTURE_AIRS]
 
 pytestmark = pytest.mark.skipif(not IMPORTED, reason="no model imported from a document yet")
+
+
+@pytest.fixture
+def validator() -> Validator:
+    """The shared validator of the whole registry (every shipped model)."""
+    return default_validator()
 
 
 def base(model: ModelContract) -> dict[str, Any]:
