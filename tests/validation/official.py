@@ -1,5 +1,9 @@
 """A contract directory built from Runware's own per-model documents, for the validator's tests.
 
+The documents are the ones pinned under ``contract/schemas/`` (their URLs and sha256 in
+``contract/sources.json``); the directory is built straight from them, independently of the
+kit's importer, so the validator is tested on the published ``items`` as they are.
+
 The layout is the one `contract.load_contract` reads (``index.json`` and
 ``models/<slug>/request.schema.json``, ``result.schema.json``, ``openapi.json``); the request
 schema is the document's ``components.schemas.RequestBody.items`` plus ``$schema``, ``$id``
@@ -14,7 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-DOCUMENTS = Path(__file__).parent / "fixtures" / "runware-documents"
+from runware_testkit.resources import contract_dir
+
+DOCUMENTS = contract_dir() / "schemas"
 
 BFL = "bfl:flux@3-image"
 SEEDANCE = "bytedance:seedance@2.5"

@@ -1,10 +1,10 @@
 """The shipped models imported from Runware's published documents, checked like the fixtures.
 
 Models whose contract was read from an OpenAPI document (``source_format == "openapi"``) get
-the same checks as the contract built from the six documents in ``fixtures/`` (see
-`official`): a model that is also a fixture gives the same errors through both contracts, and
-every imported model answers unknown keys, broken width/height pairs, unsupported sizes and
-lower-case enums the way Runware does.
+the same checks as the contract built directly from the pinned documents (see `official`):
+a model built both ways gives the same errors through both contracts, and every imported model
+answers unknown keys, broken width/height pairs, unsupported sizes and lower-case enums the way
+Runware does.
 """
 
 from __future__ import annotations
