@@ -25,7 +25,11 @@ def test_table(capsys: pytest.CaptureFixture[str]) -> None:
         "contract/pages/runway-aleph.md",
     ]
     assert rows["runway:aleph@2.0"].split()[1:5] == ["Runway", "Aleph", "2.0", "videoInference"]
-    assert "upscale" in rows["bytedance:50@1"].split()
+    assert rows["bytedance:50@1"].split()[-3:] == [
+        "shipped",
+        "openapi:",
+        "contract/schemas/bytedance-video-upscaler.schema.json",
+    ]
     assert len(lines) == 1 + len(load_contract().models) == 9
 
 
