@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from runware_testkit import models as m
 from runware_testkit.contract import load_contract
+from runware_testkit.validation.platform_tasks import BUILTIN_PLATFORM_REQUESTS as BUILTIN
 
 CONTRACT = load_contract()
 BY_ID = {schema["$id"]: schema for schema in CONTRACT.schemas()}
@@ -43,9 +44,9 @@ CASES: list[tuple[type[BaseModel], list[dict[str, Any]]]] = [
     (m.Pong, [P["pong-response"]]),
     (m.MediaStorageRequest, [P["media-storage-request"]]),
     (m.MediaStorageResponse, [P["media-storage-response"]]),
-    (m.ImageUploadRequest, [P["image-upload-request"]]),
+    (m.ImageUploadRequest, [BUILTIN["image-upload-request"]]),
     (m.ImageUploadResponse, [P["image-upload-response"]]),
-    (m.GetTaskDetailsRequest, [P["get-task-details-request"]]),
+    (m.GetTaskDetailsRequest, [BUILTIN["get-task-details-request"]]),
     (m.GetTaskDetailsResponse, [P["get-task-details-response"]]),
 ]
 BOUNDS = {

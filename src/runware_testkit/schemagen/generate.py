@@ -273,8 +273,6 @@ def _request_array(slugs: list[str]) -> dict[str, Any]:
             "get-response-request",
             "ping-request",
             "media-storage-request",
-            "image-upload-request",
-            "get-task-details-request",
         )
     ]
     return {

@@ -13,6 +13,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ..contract import load_contract
+from ..validation.platform_tasks import BUILTIN_PLATFORM_REQUESTS
 from .frames import auth_frames, error_items, ping_frames, poll_frames, processing_items
 from .frames import success_items as _success_items
 from .responses import (
@@ -85,9 +86,11 @@ SOURCES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
     "GetResponseRequest": lambda: _platform("get-response-request"),
     "MediaStorageRequest": lambda: _platform("media-storage-request"),
     "MediaStorageResponse": lambda: _platform("media-storage-response"),
-    "ImageUploadRequest": lambda: _platform("image-upload-request"),
+    "ImageUploadRequest": lambda: compile_schema(BUILTIN_PLATFORM_REQUESTS["image-upload-request"]),
     "ImageUploadResponse": lambda: _platform("image-upload-response"),
-    "GetTaskDetailsRequest": lambda: _platform("get-task-details-request"),
+    "GetTaskDetailsRequest": lambda: compile_schema(
+        BUILTIN_PLATFORM_REQUESTS["get-task-details-request"]
+    ),
     "GetTaskDetailsResponse": lambda: _platform("get-task-details-response"),
 }
 

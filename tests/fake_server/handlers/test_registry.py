@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from runware_testkit.fake_server.handlers.registry import (
-    HANDLERS,
-    referencing_task_types,
-    result_builders,
-)
+from runware_testkit.fake_server.handlers.registry import HANDLERS, result_builders
 
 from ..harness import Harness, new_uuid
 
@@ -24,7 +20,6 @@ def test_every_task_type_a_runware_client_sends_has_a_handler() -> None:
     }
     assert all(name == h.task_type for name, h in HANDLERS.items())
     assert set(result_builders()) == {"videoInference", "imageInference", "upscale"}
-    assert referencing_task_types() == {"getResponse", "getTaskDetails"}
 
 
 async def test_a_type_the_contract_knows_without_a_handler_is_unsupported(

@@ -57,7 +57,7 @@ def test_a_task_naming_an_earlier_task_claims_no_uuid() -> None:
     task = video_task()
     assert validate_task(task, seen_task_uuids=seen) == []
     details = {"taskType": "getTaskDetails", "taskUUID": task["taskUUID"]}
-    assert validate_task(details, seen_task_uuids=None) == []
+    assert validate_task(details, seen_task_uuids=seen) == []
     assert seen == {task["taskUUID"]}
 
 

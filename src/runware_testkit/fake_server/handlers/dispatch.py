@@ -89,14 +89,13 @@ class Dispatcher:
                 parameter="taskType",
                 **head,
             )
-        handler = HANDLERS.get(task_type) if isinstance(task_type, str) else None
-        history = None if handler is not None and handler.references_task else seen
-        errors = validate_task(task, seen_task_uuids=history, contract=self.state.contract)
+        errors = validate_task(task, seen_task_uuids=seen, contract=self.state.contract)
         if errors:
             return TaskReply(
                 errors=[{**e, **_missing(head, e)} for e in errors],
                 status=_validation_status(errors),
             )
+        handler = HANDLERS.get(task_type) if isinstance(task_type, str) else None
         if handler is None:
             return TaskReply.error(
                 400,

@@ -10,8 +10,7 @@ Adding a task type
    (``inference.run_inference`` with a planner does the common steps) and give a result
    builder, ``build_results(record, draw) -> (items, media)`` (``results.media_results`` builds
    media items from the task's `OutputPlan`).
-3. Add a `TaskHandler` line to `HANDLERS` below. ``references_task=True`` marks a task whose
-   taskUUID names an earlier task instead of claiming a new one.
+3. Add a `TaskHandler` line to `HANDLERS` below.
 
 `dispatch.Dispatcher` routes every valid task through `HANDLERS`; `result_builders` gives the
 engine its builders. A task type the contract accepts but `HANDLERS` lacks is answered
@@ -41,7 +40,7 @@ from .context import Context
 if TYPE_CHECKING:
     from ..state import ServerState
 
-__all__ = ["HANDLERS", "Handle", "TaskHandler", "referencing_task_types", "result_builders"]
+__all__ = ["HANDLERS", "Handle", "TaskHandler", "result_builders"]
 
 Handle = Callable[[dict[str, Any], Context, "ServerState"], Awaitable[TaskReply]]
 """``handle(task, ctx, state) -> TaskReply``: the answer to one valid task."""
@@ -52,22 +51,20 @@ class TaskHandler:
     """How the fake answers one taskType.
 
     ``results`` is the engine's result builder for task types the engine runs (None for
-    tasks answered at once); ``references_task`` is True when the task's taskUUID names an
-    earlier task rather than claiming a new one (it may repeat that task's UUID).
+    tasks answered at once).
     """
 
     task_type: str
     handle: Handle
     results: ResultBuilder | None = None
-    references_task: bool = False
 
 
 HANDLERS: dict[str, TaskHandler] = {
     handler.task_type: handler
     for handler in (
         TaskHandler("ping", ping.handle),
-        TaskHandler("getResponse", get_response.handle, references_task=True),
-        TaskHandler("getTaskDetails", get_task_details.handle, references_task=True),
+        TaskHandler("getResponse", get_response.handle),
+        TaskHandler("getTaskDetails", get_task_details.handle),
         TaskHandler("mediaStorage", media_storage.handle),
         TaskHandler("imageUpload", image_upload.handle),
         TaskHandler("videoInference", video_inference.handle, video_inference.build_results),
@@ -81,8 +78,3 @@ HANDLERS: dict[str, TaskHandler] = {
 def result_builders() -> dict[str, ResultBuilder]:
     """taskType -> result builder, for every task type the engine runs."""
     return {name: h.results for name, h in HANDLERS.items() if h.results is not None}
-
-
-def referencing_task_types() -> frozenset[str]:
-    """Task types whose taskUUID names an earlier task (``getResponse``, ``getTaskDetails``)."""
-    return frozenset(name for name, h in HANDLERS.items() if h.references_task)

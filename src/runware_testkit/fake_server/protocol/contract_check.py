@@ -56,9 +56,9 @@ def validate_task(
     ``documentation``, ``allowedValues`` ...) for every problem in `task`; empty when valid.
 
     `seen_task_uuids` is the request's taskUUID history: a task reusing one gets
-    ``conflictTaskUUID``, and a valid task's own taskUUID is added to it (pass None for a task
-    whose taskUUID names an earlier task). A task without a contract gets one error
-    (`no_contract_error`).
+    ``conflictTaskUUID``, and a valid task's own taskUUID is added to it (``getResponse`` and
+    ``getTaskDetails`` name an earlier task and claim nothing). A task without a contract gets
+    one error (`no_contract_error`).
     """
     validator = _validator(contract)
     errors = [
