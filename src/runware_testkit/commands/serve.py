@@ -68,7 +68,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--allow-remote", action="store_true", help="allow binding an address other than loopback"
     )
     parser.add_argument(
-        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+        "--log-level",
+        default="info",
+        choices=("critical", "error", "warning", "info", "debug"),
+        help="how much the server logs (default info: one line per request)",
     )
     parser.set_defaults(run=run)
 
