@@ -4,7 +4,8 @@ import json
 
 from runware_testkit.cli import main
 
-from .fragments import FLATTENED, MARKDOWN
+from .fragments import FLATTENED, MARKDOWN, SAMPLE
+from .page_mutations import relabel
 
 
 def test_generates_a_new_model_from_a_markdown_page(tmp_path, capsys):
@@ -15,6 +16,17 @@ def test_generates_a_new_model_from_a_markdown_page(tmp_path, capsys):
     assert schema["x-air-id"] == "tiny:1@1"
     assert schema["required"] == ["taskType", "inputs", "model"]
     assert "wrote" in capsys.readouterr().out
+
+
+def test_page_with_late_front_matter_and_lower_case_format(tmp_path):
+    """Front matter after an empty line and `- **Format**: `uri`` once stopped the generator."""
+    page = tmp_path / "sample.md"
+    text = SAMPLE.replace("- **Format**: `URI`", "- **Format**: `uri`")
+    page.write_text("\n" + relabel(text, str.lower))
+    assert main(["generate", str(page), "--out", str(tmp_path / "out")]) == 0
+    schema = json.loads((tmp_path / "out/models/sample-model/request.schema.json").read_text())
+    assert schema["properties"]["webhookURL"]["format"] == "uri"
+    assert schema["x-air-id"] == "sample:1@1"
 
 
 def test_flattened_page_alone_cannot_recover_its_enum(tmp_path, capsys):
