@@ -47,7 +47,7 @@ soak: $(STAMP)
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
 
-# The wheel a release would upload, in dist/ (tests/packaging builds its own copy).
+# The wheel a release would upload, in dist/ (tests/distribution builds its own copy).
 dist: $(STAMP)
 	rm -rf dist
 	$(BIN)/python -m pip wheel --no-deps --quiet -w dist .

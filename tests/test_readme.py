@@ -3,7 +3,7 @@
 Each test takes its block with `snippet(...)`, which records the block as exercised;
 `test_every_snippet_is_exercised` fails when a block of the README is claimed by no test, so a
 new snippet needs a test before it can land. Blocks are run as written, except that a server's
-real port replaces ``8765``. The ``pip install`` lines are exercised by ``tests/packaging/``,
+real port replaces ``8765``. The ``pip install`` lines are exercised by ``tests/distribution/``,
 which installs the built wheel exactly that way.
 """
 
