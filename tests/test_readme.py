@@ -28,10 +28,10 @@ import yaml
 
 from runware_testkit import __version__
 from runware_testkit.cli import build_parser, main
-from runware_testkit.fake_server.app import create_app
 from runware_testkit.fake_server.config import DEV_API_KEY
 from runware_testkit.fake_server.faults.scenarios import _ALL_TOKENS
 from runware_testkit.fake_server.journal import KINDS
+from runware_testkit.fake_server.namespaces import create_shared_app
 from runware_testkit.testing import RunwareMock, RunwareServer
 from runware_testkit.testing.options import OPTION_NAMES, FakeOptions
 
@@ -107,6 +107,11 @@ BANNER = snippet("runware-testkit fake Runware server")
 CURL = snippet("curl -s $URL", "sh")
 WEBSOCKET = snippet("websockets.connect", "python")
 STRATEGIES = snippet("def test_valid_tasks_pass", "python")
+CONNECT = snippet("server = connect(", "python")
+CI_RECIPE = snippet("--runware-url", "yaml")
+SDK_REST_WS = snippet('transport="rest"', "python")
+SDK_LEGACY = snippet("RUNWARE_VIDEO_INITIAL_TIMEOUT", "python")
+SDK_JS = snippet('from "@runware/sdk-js"', "js")
 PLUGIN_BLOCKS = [
     snippet("def test_edit(runware_mock)", "python"),
     snippet("def test_progress(runware_server)", "python"),
@@ -421,6 +426,37 @@ def test_websocket_snippet(served_immediate: ServeProcess) -> None:
     assert item["status"] == "success" and item["videoURL"] and item["videoUUID"]
 
 
+def test_connect_snippet(served_immediate: ServeProcess) -> None:
+    done = _run(sys.executable, "-c", served_immediate.readme(CONNECT.text), timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_js_sdk_snippet(served_immediate: ServeProcess) -> None:
+    from sdk.node_env import node, sdk_dir
+
+    where = sdk_dir()  # skips (fails under CI) without node; installs @runware/sdk-js once
+    script = where / "readme_snippet.mjs"
+    code = served_immediate.readme(SDK_JS.text)
+    marker = "await runware.disconnect();"
+    assert marker in code
+    code = code.replace(marker, "console.log(JSON.stringify(videos));\n" + marker)
+    script.write_text(code, encoding="utf-8")
+    done = _run(node(), str(script), cwd=where, timeout=90)
+    assert done.returncode == 0, done.stdout + done.stderr
+    videos = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(videos) == 2 and all(v["status"] == "success" and v["videoURL"] for v in videos)
+
+
+def test_blocks_run_by_other_tests_are_the_ones_they_read() -> None:
+    """The CI recipe runs in tests/test_ci_recipe.py, the Python SDK calls in
+    tests/sdk/test_readme_sdk_calls.py, each read from this README."""
+    from sdk.test_readme_sdk_calls import sdk_blocks
+    from test_ci_recipe import recipe_steps
+
+    assert recipe_steps() == yaml.safe_load(CI_RECIPE.text)
+    assert sdk_blocks() == [SDK_REST_WS.text, SDK_LEGACY.text]
+
+
 def test_serve_options_are_all_documented() -> None:
     server = section("Offline server")
     for option in _options_of("serve"):
@@ -441,14 +477,15 @@ def test_control_table_matches_the_routes() -> None:
     for method_cell, path_cell, _ in table_rows(section("Control API"), "method"):
         path = re.match(r"`([^`?]+)", path_cell).group(1)
         documented |= {(m.strip(), "/__testkit" + path) for m in method_cell.split(",")}
+    app = create_shared_app()  # what serve runs: the app and the namespace routes
     served_routes = {
-        (method, route.path)
-        for route in create_app().routes
+        (method, route.path.rstrip("/") or "/")
+        for route in [*app.root.routes, *app._routes()]
         if route.path.startswith("/__testkit")
         for method in getattr(route, "methods", None) or ()
         if method != "HEAD"
     }
-    assert documented == served_routes
+    assert {(m, p.rstrip("/")) for m, p in documented} == served_routes
 
 
 def test_journal_kinds_are_the_real_ones() -> None:
@@ -525,4 +562,4 @@ def test_pytest_options_are_all_documented() -> None:
     pytest_plugin.pytest_addoption(recorder)  # type: ignore[arg-type]
     assert recorder.names
     for name in recorder.names:
-        assert f"`{name}" in README, name
+        assert re.search(rf"`[^`]*{re.escape(name)}\b", README), name

@@ -19,7 +19,10 @@ Options
     per line, relative to the rootdir) adds user contract directories to the model registry
     of both fixtures, the validator and the strategies, like ``RUNWARE_TESTKIT_CONTRACTS``;
     ``--runware-live`` runs marked tests against the real API when ``RUNWARE_API_KEY`` is set
-    (fake-only calls then skip), and skips them with the reason when it is not.
+    (fake-only calls then skip), and skips them with the reason when it is not;
+    ``--runware-url URL`` (or ``RUNWARE_TESTKIT_URL``) makes ``runware_server`` a namespace of
+    its own, per test, on the fake running at URL (``runware-testkit serve``), driven over its
+    control API (``--runware-token`` / ``RUNWARE_TESTKIT_CONTROL_TOKEN`` when it wants one).
 
 This module imports only pytest at load time: everything else loads when a fixture is used.
 """
@@ -36,13 +39,17 @@ if TYPE_CHECKING:
     from .testing.live_api import LiveRunware
     from .testing.mock_fixture import RunwareMock
     from .testing.options import FakeOptions
+    from .testing.remote import RemoteFake
     from .testing.server_fixture import RunwareServer
 
 MARKER = "runware"
 API_KEY_ENV = "RUNWARE_API_KEY"
+URL_ENV = "RUNWARE_TESTKIT_URL"
+TOKEN_ENV = "RUNWARE_TESTKIT_CONTROL_TOKEN"
 _MARKER_HELP = (
     "runware(progression='immediate', scenarios=(), api_keys=None, seed=None, clock='system', "
-    "base_urls=('https://api.runware.ai/v1',), live=True): configure the runware_server / "
+    "base_urls=('https://api.runware.ai/v1',), live=True, passthrough=True, clients=None): "
+    "configure the runware_server / "
     "runware_mock fake for this test; see runware_testkit.testing.FakeOptions"
 )
 
@@ -81,6 +88,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="DIR",
         help="a contract directory made by `runware-testkit generate ... --out DIR` whose "
         "models the fake, the validator and the strategies know (repeatable)",
+    )
+    group.addoption(
+        "--runware-url",
+        dest="runware_url",
+        default=None,
+        metavar="URL",
+        help="use the fake already running at URL (`runware-testkit serve`, a CI service) for "
+        "runware_server instead of starting one; each test gets a namespace of its own there, "
+        f"so parallel runs never see each other's tasks (default: ${URL_ENV})",
+    )
+    group.addoption(
+        "--runware-token",
+        dest="runware_token",
+        default=None,
+        metavar="TOKEN",
+        help=f"control token of the fake at --runware-url (default: ${TOKEN_ENV})",
     )
     parser.addini("runware_progression", "default progression of fake tasks", default="")
     parser.addini(
@@ -121,12 +144,19 @@ def _use_contracts(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    """Say so in the header when marked tests go to the real API."""
+    """Say so in the header when marked tests go to the real API or to a fake elsewhere."""
+    lines = []
+    url = _remote_url(config)
+    if url:
+        lines.append(f"runware: runware_server uses the fake at {url}, a namespace per test")
     if not config.getoption("runware_live"):
-        return []
+        return lines
     if os.environ.get(API_KEY_ENV, "").strip():
-        return ["runware: --runware-live, marked tests run against https://api.runware.ai/v1"]
-    return [f"runware: --runware-live without {API_KEY_ENV}: marked tests will be skipped"]
+        return [
+            *lines,
+            "runware: --runware-live, marked tests run against https://api.runware.ai/v1",
+        ]
+    return [*lines, f"runware: --runware-live without {API_KEY_ENV}: marked tests will be skipped"]
 
 
 # -- fixtures ----------------------------------------------------------------------------------
@@ -146,6 +176,24 @@ def _runware_session_server() -> Iterator[RunwareServer]:
 
 
 @pytest.fixture(scope="session")
+def _runware_remote(request: pytest.FixtureRequest) -> Iterator[RemoteFake]:
+    """The fake at ``--runware-url``, connected once per session (per xdist worker)."""
+    from .testing.remote import RemoteFakeError, connect
+
+    config = request.config
+    url = _remote_url(config)
+    token = config.getoption("runware_token") or os.environ.get(TOKEN_ENV, "").strip() or None
+    try:
+        remote = connect(url, token)
+    except (RemoteFakeError, ValueError) as exc:
+        pytest.fail(f"--runware-url {url}: {exc}", pytrace=False)
+    try:
+        yield remote
+    finally:
+        remote.close()
+
+
+@pytest.fixture(scope="session")
 def _runware_session_mock() -> Iterator[RunwareMock]:
     """The session's in-process fake and its event-loop thread, opened on first use."""
     from .testing.mock_fixture import RunwareMock
@@ -158,14 +206,25 @@ def _runware_session_mock() -> Iterator[RunwareMock]:
 
 
 @pytest.fixture
-def runware_server(request: pytest.FixtureRequest) -> Iterator[RunwareServer | LiveRunware]:
+def runware_server(
+    request: pytest.FixtureRequest,
+) -> Iterator[RunwareServer | RemoteFake | LiveRunware]:
     """A fake Runware API on 127.0.0.1 (``base_url``, ``ws_url``, ``api_key``), reset for
     this test, with the control mirror (``journal``, ``advance``, ``fail_next`` ...) and the
-    assertions. Configure it with ``@pytest.mark.runware(...)``."""
+    assertions. Configure it with ``@pytest.mark.runware(...)``. Under ``--runware-url`` it is
+    a namespace of its own on that fake, closed when the test ends."""
     options = _options(request)
     live = _live_target(request, options)
     if live is not None:
         yield live
+        return
+    if _remote_url(request.config):
+        remote: RemoteFake = request.getfixturevalue("_runware_remote")
+        namespace = remote.open_namespace(options)
+        try:
+            yield namespace
+        finally:
+            namespace.close()
         return
     server: RunwareServer = request.getfixturevalue("_runware_session_server")
     server.reset(options)
@@ -248,6 +307,11 @@ def _live_target(request: pytest.FixtureRequest, options: FakeOptions) -> LiveRu
     from .testing.live_api import LiveRunware
 
     return LiveRunware(key)
+
+
+def _remote_url(config: pytest.Config) -> str | None:
+    url = config.getoption("runware_url") or os.environ.get(URL_ENV, "")
+    return url.strip() or None
 
 
 def _default_progression(config: pytest.Config) -> str | None:

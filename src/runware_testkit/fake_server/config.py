@@ -104,6 +104,8 @@ class ServerConfig:
     """When set, the control API under ``/__testkit`` wants the token (``X-Testkit-Token`` or
     ``Authorization: Bearer``); the sink's receiving routes stay open."""
     control_loopback_only: bool = True
+    """True: the control API answers loopback clients only. False opens it to other hosts,
+    which needs `control_token` (ValueError without one): it is never open without a token."""
     seed: int | None = None
     """Seed for UUIDs and result seeds (None: fresh entropy on every start)."""
     fetch_timeout: float = 10.0
@@ -123,6 +125,11 @@ class ServerConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+        if not self.control_loopback_only and not self.control_token:
+            raise ValueError(
+                "the control API can only be opened to other hosts with a control token "
+                "(control_loopback_only=False needs control_token)"
+            )
         from .engine.progression import parse_progression
 
         parse_progression(self.progression)

@@ -3,6 +3,7 @@ import uuid
 import pytest
 from starlette.applications import Starlette
 
+from runware_testkit.fake_server.config import ServerConfig as RealConfig
 from runware_testkit.fake_server.control.api import (
     access_refusal,
     control_routes,
@@ -414,10 +415,87 @@ async def test_non_loopback_client_is_refused(state):
     assert state.scenarios.pending() == []
 
 
-async def test_non_loopback_allowed_when_configured(state):
+async def test_non_loopback_allowed_with_the_token_when_opened(state):
+    state.config.control_loopback_only = False
+    state.config.control_token = "s3cret"
+    async with remote_client(make_app(state), "10.1.2.3") as remote:
+        missing = await remote.get("/__testkit/health")
+        wrong = await remote.get("/__testkit/health", headers={"X-Testkit-Token": "nope"})
+        ok = await remote.get("/__testkit/health", headers={"X-Testkit-Token": "s3cret"})
+    assert (missing.status_code, wrong.status_code, ok.status_code) == (403, 403, 200)
+    assert "X-Testkit-Token" in error_of(missing)["message"]
+
+
+async def test_non_loopback_never_allowed_without_a_token(state):
     state.config.control_loopback_only = False
     async with remote_client(make_app(state), "10.1.2.3") as remote:
-        assert (await remote.get("/__testkit/health")).status_code == 200
+        answer = await remote.get("/__testkit/health")
+    assert answer.status_code == 403
+    assert "--control-token" in error_of(answer)["message"]
+
+
+# -- index -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/__testkit", "/__testkit/"])
+async def test_index_lists_the_routes_as_json(client, path):
+    answer = await client.get(path)
+    assert answer.status_code == 200
+    routes = {row["path"]: row for row in answer.json()["routes"]}
+    assert routes["/__testkit/reset"]["methods"] == ["POST"]
+    assert routes["/__testkit/scenarios"]["methods"] == ["DELETE", "GET", "POST"]
+    assert "manual clock" in routes["/__testkit/clock/advance"]["does"]
+    assert "/__testkit" not in routes
+
+
+async def test_index_is_a_page_for_a_browser(client):
+    answer = await client.get("/__testkit/", headers={"Accept": "text/html,*/*"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "<code>/__testkit/journal</code>" in answer.text
+
+
+# -- reset with settings -----------------------------------------------------------------------
+
+
+async def test_reset_applies_settings(client, state):
+    body = {
+        "progression": "polls:2",
+        "seed": 5,
+        "api_keys": ["team-key"],
+        "scenarios": [{"error_code": "insufficientCredits"}],
+    }
+    state.config = RealConfig()
+    answer = await client.post("/__testkit/reset", json=body)
+    assert answer.status_code == 200, answer.text
+    assert state.engine.default_progression == "polls:2"
+    assert state.config.api_keys == frozenset({"team-key"})
+    assert [s.error_code for s in state.scenarios.pending()] == ["insufficientCredits"]
+
+
+@pytest.mark.parametrize(
+    ("body", "parameter"),
+    [
+        ({"progression": "sometimes"}, "progression"),
+        ({"seed": "7"}, "seed"),
+        ({"api_keys": "team-key"}, "api_keys"),
+        ({"clock": "fast"}, "clock"),
+        ({"scenarios": [{"phase": "never"}]}, "scenarios"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+async def test_reset_refuses_bad_settings(client, body, parameter):
+    answer = await client.post("/__testkit/reset", json=body)
+    assert answer.status_code == 400
+    assert error_of(answer)["parameter"] == parameter
+
+
+async def test_reset_cannot_switch_a_fixed_clock(client):
+    answer = await client.post("/__testkit/reset", json={"clock": "system"})
+    assert answer.status_code == 409
+    assert error_of(answer)["code"] == "clockNotSwitchable"
+    same = await client.post("/__testkit/reset", json={"clock": "manual"})
+    assert same.status_code == 200
 
 
 async def test_ipv6_loopback_is_allowed(state):

@@ -3,6 +3,8 @@
 Access: by default only loopback clients (``127.0.0.0/8``, ``::1``, Starlette's ``testclient``)
 are answered (``config.control_loopback_only``); when ``config.control_token`` is set, every
 call must also carry it, in ``X-Testkit-Token: <token>`` or ``Authorization: Bearer <token>``.
+Other hosts are answered only when ``control_loopback_only`` is off **and** a token is set
+(``serve --allow-remote --control-token T``): never without a token.
 A refusal is HTTP 403 with ``{"errors":[{"code":"forbidden","message":...}]}``.
 
 Every bad input is answered 400 with a Runware-shaped error (``invalidRequestBody`` for a body
@@ -13,8 +15,10 @@ code and status (``taskNotFound`` 404, ``taskAlreadyFinished`` 409).
 =======  ==========================  ==========================================================
 method   path                        does
 =======  ==========================  ==========================================================
+GET      /__testkit/                 index of the routes (HTML for browsers, else JSON)
 GET      /__testkit/health           ``{"status": "ok"}``
-POST     /__testkit/reset            forget tasks, media, journal, scenarios and sink contents
+POST     /__testkit/reset            forget tasks, media, journal, scenarios and sink contents;
+                                    an optional settings object applies after it (`settings`)
 POST     /__testkit/seed             ``{"seed": int | null}``: restart the UUID/seed sequence
 GET      /__testkit/journal          ``?kind=&since=&limit=``: entries with ``seq > since``
 GET      /__testkit/clock            ``{"now", "manual"}``
@@ -58,6 +62,8 @@ from ..engine.errors import EngineError
 from ..faults.scenarios import Scenario, describe_error
 from ..journal import KINDS
 from ..protocol.wire import BatchError, decode_json, json_type_phrase
+from .index import route_index
+from .settings import SettingError, apply_settings, parse_settings
 
 __all__ = [
     "PREFIX",
@@ -153,12 +159,13 @@ def access_refusal(request: Request, state: Any) -> Response | None:
     loopback_only = getattr(config, "control_loopback_only", True)
     token = getattr(config, "control_token", None)
     client = request.client.host if request.client else None
-    if loopback_only and not is_loopback_client(client):
+    if (loopback_only or not token) and not is_loopback_client(client):
         return error_response(
             403,
             "forbidden",
             f"The control API only answers loopback clients; this request came from "
-            f"{client or 'an unknown address'}.",
+            f"{client or 'an unknown address'}. Start the server with --allow-remote and "
+            "--control-token TOKEN to open it to other hosts (never without a token).",
         )
     if token:
         given = request.headers.get(TOKEN_HEADER)
@@ -186,8 +193,10 @@ def guarded(state: Any, handler: Handler) -> Handler:
             return refusal
         try:
             return await handler(request)
-        except BadInput as exc:
-            return exc.response()
+        except (BadInput, SettingError) as exc:
+            return error_response(
+                exc.status, exc.code, exc.message, parameter=exc.parameter, **exc.extra
+            )
         except EngineError as exc:
             return error_response(exc.http_status, **_engine_error(exc))
         except Exception:
@@ -226,7 +235,11 @@ def control_routes(state: Any) -> list[Route]:
     async def health(request: Request) -> Response:
         return json_response({"status": "ok"})
 
+    async def index(request: Request) -> Response:
+        return route_index(request)
+
     async def reset(request: Request) -> Response:
+        settings = parse_settings(await read_json(request, required=False))
         whole = getattr(state, "reset", None)
         if callable(whole):
             whole()
@@ -237,6 +250,7 @@ def control_routes(state: Any) -> list[Route]:
             sink = getattr(state, "sink", None)
             if sink is not None:
                 sink.clear()
+        apply_settings(state, settings)
         return json_response({"reset": True})
 
     async def seed(request: Request) -> Response:
@@ -388,6 +402,8 @@ def control_routes(state: Any) -> list[Route]:
         return json_response({"pending": pending() if pending is not None else 0})
 
     table: list[tuple[str, Handler, list[str]]] = [
+        ("", index, ["GET"]),
+        ("/", index, ["GET"]),
         ("/health", health, ["GET"]),
         ("/reset", reset, ["POST"]),
         ("/seed", seed, ["POST"]),

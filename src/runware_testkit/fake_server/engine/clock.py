@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
-__all__ = ["Clock", "ManualClock", "SystemClock"]
+__all__ = ["CLOCK_MODES", "Clock", "ClockMode", "ManualClock", "SwitchableClock", "SystemClock"]
 
 
 @runtime_checkable
@@ -62,6 +62,49 @@ class ManualClock:
 
     def __repr__(self) -> str:
         return f"ManualClock({self._now!r})"
+
+
+ClockMode = Literal["system", "manual"]
+CLOCK_MODES: tuple[str, ...] = ("system", "manual")
+
+
+class SwitchableClock:
+    """The wall clock or a `ManualClock`, switched with `use`: the clock of a fake that is reused
+    across tests (or shared by namespaces), each picking its own mode. Thread-safe.
+
+    ``advance`` and ``set`` exist only in manual mode (``getattr(clock, "advance", None)`` is
+    None otherwise), which is how the control API tells a manual clock from the wall clock.
+    """
+
+    def __init__(self, mode: ClockMode = "system") -> None:
+        self._manual = ManualClock()
+        self._mode: ClockMode = "system"
+        self.use(mode)
+
+    @property
+    def mode(self) -> ClockMode:
+        """``"system"`` or ``"manual"``."""
+        return self._mode
+
+    def use(self, mode: ClockMode, start: float | None = None) -> None:
+        """Switch to `mode`; manual mode restarts at `start` (default: a fixed instant)."""
+        if mode not in CLOCK_MODES:
+            raise ValueError(f"clock must be one of {', '.join(CLOCK_MODES)}, got {mode!r}")
+        if mode == "manual":
+            self._manual = ManualClock() if start is None else ManualClock(start)
+        self._mode = mode
+
+    def now(self) -> float:
+        """The current time in Unix seconds, from the clock in use."""
+        return self._manual.now() if self._mode == "manual" else time.time()
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("advance", "set") and self.__dict__.get("_mode") == "manual":
+            return getattr(self.__dict__["_manual"], name)
+        raise AttributeError(name)
+
+    def __repr__(self) -> str:
+        return f"SwitchableClock(mode={self._mode!r}, now={self.now()!r})"
 
 
 def _finite(value: float, name: str) -> float:
