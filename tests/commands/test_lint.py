@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,8 @@ from jsonschema import Draft7Validator
 
 from runware_testkit import __version__
 from runware_testkit.cli import main
+from runware_testkit.contract import load_contract
+from runware_testkit.validation import Validator
 
 BROKEN = Path(__file__).parents[1] / "lint" / "fixtures" / "broken"
 
@@ -122,7 +126,9 @@ def test_bad_usage_exits_2(workdir: Path, capsys: pytest.CaptureFixture[str]) ->
     write(workdir / "ok.json", VALID)
     code, out, err = run(capsys, "--model", "runway:9@9", "ok.json")
     assert (code, out) == (2, "")
-    assert "unknown --model 'runway:9@9'; known models: runway:2@1, runway:aleph@2.0" in err
+    known = ", ".join(load_contract().models)
+    assert f"unknown --model 'runway:9@9'; known models: {known}" in err
+    assert "runway:2@1, " in known and "minimax:h3@0" in known
 
 
 def test_format_choices_match_the_formatters() -> None:
@@ -186,9 +192,18 @@ def test_quiet_and_no_summary(workdir: Path, capsys: pytest.CaptureFixture[str])
 # --- formats (snapshots over the broken fixtures) ------------------------------------------------
 
 
+@cache
+def aleph_validator() -> Validator:
+    """A validator over the two Aleph models the broken fixtures are written for."""
+    full = load_contract()
+    models = {air: full.models[air] for air in ("runway:2@1", "runway:aleph@2.0")}
+    return Validator(dataclasses.replace(full, models=models))
+
+
 @pytest.fixture
 def in_broken(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(BROKEN)
+    monkeypatch.setattr("runware_testkit.validation.default_validator", aleph_validator)
 
 
 def normalized(out: str, fmt: str) -> str:

@@ -14,8 +14,8 @@ def test_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["models"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["AIR", "TITLE", "TASK", "TYPE", "ORIGIN", "SOURCE"]
-    aleph = next(line for line in lines if line.startswith("runway:2@1 "))
-    assert aleph.split() == [
+    rows = {line.split()[0]: line for line in lines[1:]}
+    assert rows["runway:2@1"].split() == [
         "runway:2@1",
         "Runway",
         "Aleph",
@@ -24,7 +24,13 @@ def test_table(capsys: pytest.CaptureFixture[str]) -> None:
         "markdown:",
         "contract/pages/runway-aleph.md",
     ]
-    assert len(lines) == 1 + len(load_contract().models)
+    assert rows["runway:aleph@2.0"].split()[1:5] == ["Runway", "Aleph", "2.0", "videoInference"]
+    assert rows["bytedance:50@1"].split()[-3:] == [
+        "shipped",
+        "openapi:",
+        "contract/schemas/bytedance-video-upscaler.schema.json",
+    ]
+    assert len(lines) == 1 + len(load_contract().models) == 9
 
 
 def test_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -42,4 +48,13 @@ def test_json(capsys: pytest.CaptureFixture[str]) -> None:
         }
         for m in load_contract().models.values()
     ]
-    assert {"runway:2@1", "runway:aleph@2.0"} <= {r["air"] for r in rows}
+    assert [r["air"] for r in rows] == [
+        "bfl:flux@3-image",
+        "bytedance:seedance@2.5",
+        "bytedance:50@1",
+        "lightricks:ltx@2.5-fast",
+        "meta:muse@image",
+        "minimax:h3@0",
+        "runway:2@1",
+        "runway:aleph@2.0",
+    ]

@@ -12,7 +12,7 @@ import pytest
 
 from runware_testkit.resources import contract_dir
 from runware_testkit.schemagen.flattened_page import parse_flattened_page
-from runware_testkit.schemagen.generate import PageInput, generate
+from runware_testkit.schemagen.generate import SourceInput, generate
 from runware_testkit.schemagen.markdown_page import looks_like_markdown, parse_markdown_page
 from runware_testkit.schemagen.model import ModelPage, PageError, Parameter
 
@@ -644,7 +644,7 @@ def test_unknown_format_reaches_the_generated_schema_as_an_annotation(tmp_path):
     )
     page = tmp_path / "sample-model.md"
     page.write_text("\n" + text)
-    files = generate([PageInput(page, "sample-model.md")], contract_dir() / "platform.json")
+    files = generate([SourceInput(page, "sample-model.md")], contract_dir() / "platform.json")
     request = json.loads(files["models/sample-model/request.schema.json"])
     assert request["properties"]["webhookURL"]["format"] == "uri"
     assert request["properties"]["outputFormat"]["format"] == "Mime Type"

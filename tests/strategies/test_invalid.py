@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from runware_testkit import validate_request
 from runware_testkit.strategies import KINDS, InvalidExample, invalid_requests
 
-from .support import MODELS, request_schema, schema_errors
+from .support import MODELS, on_aleph, request_schema, schema_errors
 
 
 def _reported(example: InvalidExample) -> set[tuple[str, object]]:
@@ -29,14 +29,14 @@ def _assert_exact(example: InvalidExample) -> None:
 
 
 @settings(max_examples=200, database=None, deadline=None)
-@given(invalid_requests())
+@given(on_aleph(invalid_requests))
 def test_one_violation_is_reported_exactly(example):
     assert len(example.violations) == 1
     _assert_exact(example)
 
 
 @settings(max_examples=150, database=None, deadline=None)
-@given(st.one_of([invalid_requests(count=n) for n in (2, 3, 4)]))
+@given(st.one_of([on_aleph(invalid_requests, count=n) for n in (2, 3, 4)]))
 def test_several_violations_do_not_interfere(example):
     _assert_exact(example)
     params = [
@@ -51,7 +51,7 @@ def test_several_violations_do_not_interfere(example):
 
 
 @settings(max_examples=100, database=None, deadline=None)
-@given(invalid_requests(count=2))
+@given(on_aleph(invalid_requests, count=2))
 def test_invalid_tasks_fail_the_plain_schema_too(example):
     if all(v.kind == "conflict" for v in example.violations):
         return  # a reused taskUUID is only visible with the history
@@ -90,7 +90,11 @@ def test_every_kind_applies_to_some_model():
 
 
 @settings(max_examples=30, database=None, deadline=None)
-@given(invalid_requests("runway:2@1", kinds=["too long", "bad format", "broken pair"], count=3))
+@given(
+    on_aleph(
+        invalid_requests, "runway:2@1", kinds=["too long", "bad format", "broken pair"], count=3
+    )
+)
 def test_aliases_and_exact_count(example):
     assert {v.kind for v in example.violations} <= {"bad length", "format", "broken pair"}
     assert len(example.violations) == 3

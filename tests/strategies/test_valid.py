@@ -13,7 +13,7 @@ from runware_testkit.contract import load_contract
 from runware_testkit.strategies import ABSENT, request_batches, requests
 from runware_testkit.strategies.schema_walk import object_rules
 
-from .support import ALEPH, ALEPH2, MODELS, request_schema, schema_errors
+from .support import ALEPH, ALEPH2, MODELS, on_aleph, request_schema, schema_errors
 
 
 def _assert_valid(task: dict[str, Any]) -> None:
@@ -23,7 +23,7 @@ def _assert_valid(task: dict[str, Any]) -> None:
 
 
 @settings(max_examples=200, database=None, deadline=None)
-@given(requests())
+@given(on_aleph(requests))
 def test_every_request_is_valid(task):
     _assert_valid(task)
 
@@ -47,7 +47,7 @@ def test_keyword_and_dotted_pins_are_honoured(task):
 
 
 @settings(max_examples=50, database=None, deadline=None)
-@given(requests(seed=st.integers(0, 9), outputFormat="WEBM", webhookURL=ABSENT))
+@given(on_aleph(requests, seed=st.integers(0, 9), outputFormat="WEBM", webhookURL=ABSENT))
 def test_strategy_and_absent_pins(task):
     assert task["model"] == ALEPH  # only runway:2@1 has a seed
     assert 0 <= task["seed"] <= 9
@@ -56,7 +56,7 @@ def test_strategy_and_absent_pins(task):
 
 
 @settings(max_examples=30, database=None, deadline=None)
-@given(requests(width=720))
+@given(on_aleph(requests, width=720))
 def test_pinning_width_keeps_a_preset(task):
     assert (task["width"], task["height"]) == (720, 1280)
 
@@ -78,7 +78,7 @@ def _only_required(schema: dict[str, Any], value: Any) -> None:
 
 
 @settings(max_examples=60, database=None, deadline=None)
-@given(requests(form="minimal"))
+@given(on_aleph(requests, form="minimal"))
 def test_minimal_form_holds_only_required_fields(task):
     _only_required(request_schema(task["model"]), task)
 
@@ -100,19 +100,19 @@ def _all_present(schema: dict[str, Any], value: Any, path: str = "") -> None:
 
 
 @settings(max_examples=60, database=None, deadline=None)
-@given(requests(form="maximal"))
+@given(on_aleph(requests, form="maximal"))
 def test_maximal_form_holds_every_optional_field(task):
     _all_present(request_schema(task["model"]), task)
 
 
 @settings(max_examples=50, database=None, deadline=None)
-@given(requests())
+@given(on_aleph(requests))
 def test_task_uuid_is_a_uuid4(task):
     assert task["taskUUID"][14] == "4"
 
 
 @settings(max_examples=30, database=None, deadline=None)
-@given(request_batches(max_size=4))
+@given(on_aleph(request_batches, max_size=4))
 def test_batches_have_distinct_task_uuids(body):
     uuids = [task["taskUUID"] for task in body]
     assert len(set(uuids)) == len(uuids)

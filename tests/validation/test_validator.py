@@ -89,9 +89,9 @@ def test_platform_tasks_invalid(task, code, parameter):
     assert (error.code, error.parameter, error.taskType) == (code, parameter, task["taskType"])
 
 
-def test_unknown_model(task1):
+def test_unknown_model(task1, validator):
     task1["model"] = "runway:9@9"
-    (error,) = validate_request(task1)
+    (error,) = validator.validate_request(task1)
     assert (error.code, error.parameter, error.pointer) == ("unknownModel", "model", "/model")
     assert error.allowedValues == [ALEPH, ALEPH2]
     assert error.message == f"model: expected one of {ALEPH}, {ALEPH2}; found 'runway:9@9'"
@@ -111,15 +111,15 @@ def test_missing_model(task1):
     assert (error.code, error.parameter) == ("missingModel", "model")
 
 
-def test_unknown_and_missing_task_type(task1):
+def test_unknown_and_missing_task_type(task1, validator):
     task1["taskType"] = "imageInference"
-    (error,) = validate_request(task1)
+    (error,) = validator.validate_request(task1)
     assert (error.code, error.parameter) == ("unsupportedTaskType", "taskType")
     assert error.allowedValues == [
         "videoInference", "authentication", "getResponse", "mediaStorage", "ping",
     ]  # fmt: skip
     del task1["taskType"]
-    (error,) = validate_request(task1)
+    (error,) = validator.validate_request(task1)
     assert error.code == "missingTaskType"
 
 
