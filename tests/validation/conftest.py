@@ -56,3 +56,14 @@ def task2() -> dict[str, Any]:
             "frameImages": [{"image": UUID4, "frame": "first"}],
         },
     }
+
+
+@pytest.fixture(scope="session")
+def official(tmp_path_factory: pytest.TempPathFactory) -> Validator:
+    """A validator over a contract directory of Runware's six published model documents."""
+    from runware_testkit.contract import load_contract
+
+    from .official import build_contract
+
+    root = build_contract(tmp_path_factory.mktemp("official-contract"))
+    return Validator(load_contract(root))

@@ -21,8 +21,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from ..contract import ModelContract, load_contract
+from ..validation.casefold import canonical_spelling
 from ..validation.codes import Kind, code_for
 from ..validation.formats import format_checker, is_uuid
+from ..validation.schema_walk import required_leaf
 from .schema_walk import Compiler, Group, enum_values, item_choices, join, object_rules
 from .valid import model_contracts, requests
 
@@ -488,8 +490,12 @@ def _break(ed: _Editor, site: _Site) -> Violation:
     path, schema = slot.path, site.schema
     if kind == Kind.MISSING:
         slot.container.pop(slot.key, None)
-        failure = f"{slot.key}:missing" if site.path in ROUTING else "required"
-        return Violation(code_for(failure, path), path, kind, f"removed required {path}")
+        if site.path in ROUTING:
+            code = code_for(f"{slot.key}:missing", path)
+            return Violation(code, path, kind, f"removed required {path}")
+        # A removed object is reported at the first required leaf it must hold.
+        blamed = ".".join([path, *required_leaf(schema)])
+        return Violation(code_for("required", blamed), blamed, kind, f"removed required {path}")
     if kind == Kind.WRONG_MODEL:
         ed.write(slot, draw(Compiler("minimal").node(schema, site.path)))
         return Violation(
@@ -578,7 +584,11 @@ def _out_of_range(draw: st.DrawFn, schema: Mapping[str, Any]) -> tuple[Any, str,
 
 
 def _not_allowed(allowed: list[Any]) -> list[Any]:
-    """Values of an allowed value's own JSON type that are not allowed (case slips, neighbours)."""
+    """Values of an allowed value's own JSON type that are not allowed (case slips, neighbours).
+
+    A case slip of an all-string enum is accepted by the validator (with a warning), so it is
+    not offered for those.
+    """
     out: list[Any] = []
     for value in allowed:
         if isinstance(value, str):
@@ -589,7 +599,10 @@ def _not_allowed(allowed: list[Any]) -> list[Any]:
     if not out:
         out.append("other")
     return [
-        v for v in dict.fromkeys(out) if not any(type(v) is type(a) and v == a for a in allowed)
+        v
+        for v in dict.fromkeys(out)
+        if not any(type(v) is type(a) and v == a for a in allowed)
+        and canonical_spelling(v, allowed) is None
     ]
 
 
