@@ -78,7 +78,7 @@ def test_command_line_from_the_wheel(wheel_env: WheelEnv, tmp_path: Path) -> Non
     lint = wheel_env.run(wheel_env.script("runware-testkit"), "lint", "edit.json", cwd=tmp_path)
     assert lint.returncode == 1, lint.stderr
     assert "edit.json:1:" in lint.stdout
-    assert "did you mean 'width'?" in lint.stdout
+    assert "did you mean 'width'?" in lint.stdout.lower()
 
 
 def test_downstream_project_passes_in_the_fresh_venv(wheel_env: WheelEnv, tmp_path: Path) -> None:
