@@ -76,6 +76,7 @@ ALLOWED: dict[str, frozenset[str]] = {
         {"schemagen", "fake_server", "contract", "lint", "resources", "validation", "_version"}
     ),
     "cli": frozenset({"commands", "contract", "_version"}),
+    "__main__": frozenset({"cli"}),
 }
 
 

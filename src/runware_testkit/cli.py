@@ -8,6 +8,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from ._version import __version__
+
 # Subcommand name -> module under runware_testkit.commands. Each module defines
 # ``add_parser(subparsers)`` and ``run(args) -> int``; heavy imports stay inside ``run``.
 COMMANDS = {
@@ -27,8 +29,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="runware-testkit",
         description="Offline fake server, contract and request linter for Runware's Aleph models.",
+        epilog="`runware-testkit COMMAND --help` describes each command; "
+        "`python -m runware_testkit` runs the same command line.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"runware-testkit {__version__}",
+        help="print the version and exit",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", help="the command to run")
     for module in COMMANDS.values():
         try:
             command = importlib.import_module(f"runware_testkit.commands.{module}")

@@ -278,8 +278,13 @@ def _options(request: pytest.FixtureRequest) -> FakeOptions:
         if marker is not None:
             options = options.merged(marker.kwargs, where="@pytest.mark.runware option")
     except (TypeError, ValueError) as exc:
-        pytest.fail(f"@pytest.mark.runware: {exc}", pytrace=False)
-    return options
+        problem = str(exc)
+    else:
+        return options
+    # Failed outside the except block, so the report shows the message once (not the
+    # ValueError, then "during handling of the above exception", then the same text again).
+    prefix = "" if problem.startswith("unknown @pytest.mark.runware") else "@pytest.mark.runware: "
+    pytest.fail(f"{prefix}{problem}", pytrace=False)
 
 
 def _live_target(request: pytest.FixtureRequest, options: FakeOptions) -> LiveRunware | None:

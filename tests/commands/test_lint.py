@@ -92,7 +92,9 @@ def test_unreadable_input_exits_2_naming_the_file(
     code, out, err = run(capsys, "bad.json", "ok.json")
     assert code == 2
     assert err == message + "\n"
-    assert out == "No problems (1 task in 1 file checked); 1 input could not be read.\n"
+    assert out == (
+        "No problems (1 task in 1 file checked); 1 input could not be read (bad.json).\n"
+    )
 
 
 def test_unreadable_wins_over_problems(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,7 +114,7 @@ def test_no_files_matched_and_empty_directory(
         "requests/**/*.json: no files matched",
         "empty: no .json or .jsonl files in this directory",
     ]
-    assert out == "No problems (0 tasks in 0 files checked); 2 inputs could not be read.\n"
+    assert out == "Nothing checked: 2 inputs could not be read (requests/**/*.json, empty).\n"
 
 
 def test_bad_usage_exits_2(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:

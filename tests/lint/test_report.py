@@ -58,8 +58,41 @@ def test_summary() -> None:
     assert summary(LintResult(files=1, tasks=1)) == "No problems (1 task in 1 file checked)."
     assert summary(result()) == "Found 3 problems in 2 files (4 tasks in 3 files checked)."
     assert summary(result(failures=[LoadError("z", "m")])) == (
-        "Found 3 problems in 2 files (4 tasks in 3 files checked); 1 input could not be read."
+        "Found 3 problems in 2 files (4 tasks in 3 files checked); 1 input could not be read (z)."
     )
+
+
+def test_summary_of_a_run_that_read_nothing_never_says_no_problems() -> None:
+    assert summary(LintResult(failures=[LoadError("bad.json", "empty file")])) == (
+        "Nothing checked: 1 input could not be read (bad.json)."
+    )
+    many = [LoadError(f"f{i}.json", "empty file") for i in range(7)]
+    assert summary(LintResult(failures=many)) == (
+        "Nothing checked: 7 inputs could not be read "
+        "(f0.json, f1.json, f2.json, f3.json, f4.json and 2 more)."
+    )
+    both = LintResult(files=1, tasks=2, failures=[LoadError("a.json", "m", 1, 1)])
+    assert summary(both) == (
+        "No problems (2 tasks in 1 file checked); 1 input could not be read (a.json)."
+    )
+
+
+def test_every_format_names_unreadable_inputs() -> None:
+    failures = [LoadError("gone.json", "no such file or directory"), LoadError("b.json", "x", 2, 7)]
+    broken = LintResult(failures=failures)
+    for fmt in ("text", "github"):
+        assert "gone.json" in render(broken, fmt) and "b.json" in render(broken, fmt)
+    rows = json.loads(render(broken, "json"))
+    assert [(r["file"], r["line"], r["column"], r["code"], r["message"]) for r in rows] == [
+        ("gone.json", None, None, "unreadableInput", "no such file or directory"),
+        ("b.json", 2, 7, "unreadableInput", "x"),
+    ]
+    assert all(list(r) == list(rows[0]) for r in rows)
+    notifications = sarif_log(broken, "1")["runs"][0]["invocations"][0]
+    assert [n["message"]["text"] for n in notifications["toolExecutionNotifications"]] == [
+        "no such file or directory",
+        "x",
+    ]
 
 
 def test_text() -> None:
@@ -105,7 +138,8 @@ def test_github_escaping() -> None:
         "::error file=y.jsonl,line=1,col=2,title=unsupportedDimensions::"
         "Use 1280x720, or: 100%25,%0Anot",
         "::error file=y.jsonl,line=4,col=1,title=invalidWidth::again",
-        "Found 3 problems in 2 files (4 tasks in 3 files checked); 1 input could not be read.",
+        "Found 3 problems in 2 files (4 tasks in 3 files checked); 1 input could not be read "
+        "(z.json).",
     ]
 
 

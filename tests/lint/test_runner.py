@@ -178,6 +178,23 @@ def test_model_option_fills_in_a_missing_model_only() -> None:
     assert result.exit_code == 0
 
 
+def test_a_reused_task_uuid_names_where_it_was_first_used(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(
+        '[{"taskType": "t", "taskUUID": "1"},\n {"taskType": "t", "taskUUID": "1"}]'
+    )
+    (tmp_path / "b.jsonl").write_text('{"taskType": "t", "taskUUID": "2"}\n')
+    (tmp_path / "c.json").write_text('{\n  "taskType": "t",\n  "taskUUID": "2"\n}')
+    result = lint_paths(
+        [str(tmp_path / name) for name in ("a.json", "b.jsonl", "c.json")], checker=Recorder()
+    )
+    found = [(d.file.rsplit("/", 1)[-1], d.line, d.column, d.message) for d in result.diagnostics]
+    a, b = tmp_path / "a.json", tmp_path / "b.jsonl"
+    assert found == [
+        ("a.json", 2, 32, f"m (first used at {a}:1:32)"),
+        ("c.json", 3, 15, f"m (first used at {b}:1:31)"),
+    ]
+
+
 def test_warnings_and_unchecked_tasks() -> None:
     class Checker(Recorder):
         def check_task(self, task: dict[str, Any], *, seen_task_uuids: set[str], mode: str):

@@ -111,6 +111,18 @@ def test_faults_queue_and_fail_in_a_namespace(server):
             fake.advance(1)
 
 
+def test_unknown_error_codes_are_refused_before_anything_is_sent(server):
+    with server.namespace(progression="polls:5") as fake:
+        with pytest.raises(ValueError, match=r"did you mean 'insufficientCredits'\?"):
+            fake.fail_next("insufficentCredits")
+        assert fake.scenarios() == []
+        task = video_task()
+        submit(fake, task)
+        with pytest.raises(ValueError, match=r"did you mean 'timeoutProvider'\?"):
+            fake.fail(task["taskUUID"], "timeoutprovider")
+        assert fake.task(task["taskUUID"])["status"] == "processing"
+
+
 def test_namespaces_of_one_server_are_isolated_and_closed(server):
     with server.namespace() as one, server.namespace() as two:
         submit(one, video_task("for one"))

@@ -82,7 +82,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "API then answers other hosts that send the token (never without a token)",
     )
     parser.add_argument(
-        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+        "--log-level",
+        default="info",
+        choices=("critical", "error", "warning", "info", "debug"),
+        help="how much the server logs (default info: one line per request)",
     )
     parser.set_defaults(run=run)
 

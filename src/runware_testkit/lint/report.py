@@ -107,8 +107,25 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+UNREADABLE_CODE = "unreadableInput"
+"""The code of an input that could not be linted, in ``--format json`` (the kit's own code, not
+a Runware one; the other formats name such inputs in their own way)."""
+_NAMED_INPUTS = 5
+"""How many unreadable inputs the summary names before it says how many more there are."""
+
+
+def _unreadable(failures: list[LoadError]) -> str:
+    """``2 inputs could not be read (a.json, b.json)``, at most `_NAMED_INPUTS` names."""
+    names = list(dict.fromkeys(failure.name for failure in failures))
+    shown = ", ".join(names[:_NAMED_INPUTS])
+    if len(names) > _NAMED_INPUTS:
+        shown += f" and {len(names) - _NAMED_INPUTS} more"
+    return f"{_plural(len(failures), 'input')} could not be read ({shown})"
+
+
 def summary(result: LintResult) -> str:
-    """One line: problems and warnings in how many files, of how many tasks and files checked."""
+    """One line: problems and warnings in how many files, of how many tasks and files checked,
+    and which inputs could not be read. A run that read nothing says so, never "No problems"."""
     checked_tasks = result.tasks - result.unchecked
     checked = f"{_plural(checked_tasks, 'task')} in {_plural(result.files, 'file')} checked"
     if result.unchecked:
@@ -116,9 +133,9 @@ def summary(result: LintResult) -> str:
             f"; {_plural(result.unchecked, 'task')} not checked, the kit has no contract for "
             f"{'its' if result.unchecked == 1 else 'their'} model"
         )
-    unreadable = (
-        f"; {_plural(len(result.failures), 'input')} could not be read" if result.failures else ""
-    )
+    unreadable = f"; {_unreadable(result.failures)}" if result.failures else ""
+    if not result.files and result.failures:
+        return f"Nothing checked: {_unreadable(result.failures)}."
     errors, warnings = result.errors, result.warnings
     if not errors and not warnings:
         return f"No problems ({checked}){unreadable}."
@@ -150,11 +167,19 @@ def format_notices(result: LintResult) -> str:
     return "".join(f"{text_line(d)}\n" for d in result.notices)
 
 
+def unreadable_entry(failure: LoadError) -> dict[str, Any]:
+    """An unreadable input as a ``--format json`` entry: the keys of :meth:`Diagnostic.to_dict`,
+    severity ``error``, code `UNREADABLE_CODE`, line and column where known (else null)."""
+    entry = Diagnostic(failure.name, 0, 0, UNREADABLE_CODE, failure.message).to_dict()
+    return {**entry, "line": failure.line, "column": failure.col}
+
+
 def format_json(result: LintResult, *, show_summary: bool = True) -> str:
-    """A JSON array of findings, each with the keys of :meth:`Diagnostic.to_dict`."""
-    return (
-        json.dumps([d.to_dict() for d in result.diagnostics], indent=2, ensure_ascii=False) + "\n"
-    )
+    """A JSON array: one entry per unreadable input (code ``unreadableInput``), then one per
+    finding, each with the keys of :meth:`Diagnostic.to_dict`."""
+    rows = [unreadable_entry(f) for f in result.failures]
+    rows += [d.to_dict() for d in result.diagnostics]
+    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
 def _escape_data(text: str) -> str:

@@ -10,7 +10,8 @@ Where an error is reported:
 - anything else: at the offending value.
 
 A file's lone task objects are checked one by one, its arrays as request bodies; one set of
-claimed taskUUIDs spans the whole run, so a taskUUID reused in another file is a conflict.
+claimed taskUUIDs spans the whole run, so a taskUUID reused in another file is a conflict, and
+its message names where the taskUUID was first used (``file:line:col``).
 
 Every problem is reported (the validator's ``mode="all"``). Accepted enum values in another
 letter case are warnings. A task whose model the kit has no contract for (``unknownModel``
@@ -31,6 +32,7 @@ from .report import Diagnostic, LintResult
 
 _KEY_KINDS = frozenset({"unknown key", "wrong model's parameter"})
 _KEY_CODES = frozenset({"unsupportedParameter", "unknownParameter"})
+_CONFLICT_CODE = "conflictTaskUUID"
 _UNKNOWN_MODEL_KIND = "unknown model"
 
 Unknown = Literal["notice", "error"]
@@ -195,6 +197,7 @@ def lint_sources(
     checker = checker or _default_checker()
     result = LintResult()
     seen: set[str] = set()
+    first_use: dict[str, str] = {}
     for source in sources:
         try:
             loaded = load(source, stdin=stdin)
@@ -203,7 +206,7 @@ def lint_sources(
             continue
         result.files += 1
         result.tasks += len(loaded.tasks)
-        result.diagnostics += lint_tasks(
+        found = lint_tasks(
             source.name,
             loaded.tasks,
             checker=checker,
@@ -211,7 +214,28 @@ def lint_sources(
             model=model,
             unknown=unknown,
         )
+        _record_first_uses(first_use, source.name, loaded.tasks)
+        result.diagnostics += [_name_first_use(d, first_use) for d in found]
     return result
+
+
+def _record_first_uses(first_use: dict[str, str], name: str, tasks: Iterable[Task]) -> None:
+    """Remember ``file:line:col`` of each taskUUID's first appearance in the run."""
+    for task in tasks:
+        uuid = task.value.get("taskUUID")
+        position = task.positions.get(task.pointer + "/taskUUID")
+        if isinstance(uuid, str) and position is not None:
+            first_use.setdefault(uuid, f"{name}:{position.line}:{position.col}")
+
+
+def _name_first_use(diagnostic: Diagnostic, first_use: dict[str, str]) -> Diagnostic:
+    """A reused taskUUID's diagnostic, its message naming where the taskUUID was first used."""
+    if diagnostic.code != _CONFLICT_CODE or diagnostic.taskUUID not in first_use:
+        return diagnostic
+    where = first_use[diagnostic.taskUUID]
+    if where == f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}":
+        return diagnostic
+    return replace(diagnostic, message=f"{diagnostic.message} (first used at {where})")
 
 
 def lint_paths(

@@ -14,7 +14,7 @@ import concurrent.futures
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from ..fake_server.faults.scenarios import Scenario, describe_error
+from ..fake_server.faults.scenarios import Scenario, check_error_code, describe_error
 from ..fake_server.outbound.delivery import Delivery
 from ..fake_server.state import ServerState
 from .control_base import ControlBase
@@ -164,13 +164,30 @@ class FakeControl(ControlBase):
         return self._off_loop(self.state.engine.complete, task_uuid).to_dict()
 
     def fail(self, task_uuid: str, code: str, message: str | None = None) -> dict[str, Any]:
-        """Finish a processing task with Runware error `code` now; the task as a dict."""
+        """Finish a processing task with Runware error `code` now; the task as a dict.
+
+        Raises ValueError for a code the kit does not know (with the closest known one).
+        """
+        __tracebackhide__ = True
+        try:
+            check_error_code(code)
+        except ValueError as exc:
+            raise exc.with_traceback(None) from None
         _, text = describe_error(code, message)
         return self._off_loop(self.state.engine.fail, task_uuid, code, text).to_dict()
 
     def scenario(self, **fields: Any) -> Scenario:
-        """Queue a `Scenario` built from `fields` (its field names); return it."""
-        return self.state.scenarios.add(Scenario.from_dict(fields))
+        """Queue a `Scenario` built from `fields` (its field names); return it.
+
+        Raises ValueError naming a bad field or value (an unknown error code with the closest
+        known one), reported at the caller's line.
+        """
+        __tracebackhide__ = True
+        try:
+            scenario = Scenario.from_dict(fields)
+        except ValueError as exc:
+            raise exc.with_traceback(None) from None
+        return self.state.scenarios.add(scenario)
 
     def scenarios(self) -> list[Scenario]:
         """The scenarios still queued."""

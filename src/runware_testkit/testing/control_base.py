@@ -142,7 +142,10 @@ class ControlBase:
         `match` picks the tasks: a string is looked for in ``positivePrompt``; a dict may hold
         ``model``, ``taskUUID``, ``taskType`` and ``positivePrompt`` (substring) or the
         `Scenario` field names. ``phase="processing"`` accepts the task and fails it later.
+        A `code` the kit does not know raises ValueError with the closest known one ("did you
+        mean"); give `http_status` too to inject a code the kit does not list.
         """
+        __tracebackhide__ = True
         fields: dict[str, Any] = {}
         if isinstance(match, str):
             fields["prompt_contains"] = match

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..fake_server.config import DEV_API_KEY
 from ..fake_server.engine.progression import parse_progression
-from ..fake_server.faults.scenarios import Scenario, magic_tokens
+from ..fake_server.faults.scenarios import MagicTokenError, Scenario, magic_tokens
 from .clock import CLOCK_MODES
 
 __all__ = [
@@ -143,7 +143,13 @@ def to_scenario(value: Scenario | Mapping[str, Any] | str) -> Scenario:
         return Scenario.from_dict(value)
     if isinstance(value, str):
         text = value if "[[" in value else f"[[testkit:{value}]]"
-        scenario = magic_tokens(text)
+        try:
+            scenario = magic_tokens(text)
+        except MagicTokenError as exc:
+            # The token's own problem, without the prompt wording: this string is no prompt.
+            cause = exc.__cause__ if isinstance(exc.__cause__, ValueError) else exc
+            problem = str(cause).replace(" in the prompt", "")
+            raise ValueError(f"scenario {value!r}: {problem}") from None
         if scenario is None:
             raise ValueError(f"no testkit tokens in scenario {value!r}")
         return scenario

@@ -36,7 +36,7 @@ from ..fake_server.config import DEV_API_KEY
 from ..fake_server.control.api import PREFIX, TOKEN_HEADER
 from ..fake_server.control.sink import SINK_PATH, valid_sink_name
 from ..fake_server.engine.errors import TaskFinished, TaskNotFound
-from ..fake_server.faults.scenarios import Scenario
+from ..fake_server.faults.scenarios import Scenario, check_error_code
 from ..fake_server.namespaces import NAMESPACE_PREFIX
 from .control_base import ControlBase
 from .options import FakeOptions
@@ -335,7 +335,15 @@ class RemoteFake(ControlBase):
         return self._call("POST", f"/tasks/{urllib.parse.quote(task_uuid, safe='')}/complete")
 
     def fail(self, task_uuid: str, code: str, message: str | None = None) -> dict[str, Any]:
-        """Finish a processing task with Runware error `code` now; the task as a dict."""
+        """Finish a processing task with Runware error `code` now; the task as a dict.
+
+        Raises ValueError for a code the kit does not know (with the closest known one).
+        """
+        __tracebackhide__ = True
+        try:
+            check_error_code(code)
+        except ValueError as exc:
+            raise exc.with_traceback(None) from None
         body: dict[str, Any] = {"code": code}
         if message is not None:
             body["message"] = message
@@ -343,8 +351,16 @@ class RemoteFake(ControlBase):
         return self._call("POST", path, json=body)
 
     def scenario(self, **fields: Any) -> Scenario:
-        """Queue a `Scenario` built from `fields` (its field names); return it."""
-        scenario = Scenario.from_dict(fields)
+        """Queue a `Scenario` built from `fields` (its field names); return it.
+
+        Raises ValueError naming a bad field or value (an unknown error code with the closest
+        known one) before anything is sent.
+        """
+        __tracebackhide__ = True
+        try:
+            scenario = Scenario.from_dict(fields)
+        except ValueError as exc:
+            raise exc.with_traceback(None) from None
         added = self._call("POST", "/scenarios", json=scenario.to_dict())["added"]
         return Scenario.from_dict(added[0])
 

@@ -342,6 +342,22 @@ async def test_add_list_and_clear_scenarios(client, state):
     assert (await client.get("/__testkit/scenarios")).json() == {"scenarios": []}
 
 
+async def test_scenario_with_an_unknown_error_code_is_refused_with_the_closest(client, state):
+    answer = await client.post(
+        "/__testkit/scenarios", json={"error_code": "insufficentCredits", "phase": "processing"}
+    )
+    assert answer.status_code == 400
+    error = error_of(answer)
+    assert error["code"] == "invalidScenario"
+    assert "unknown Runware error code 'insufficentCredits'" in error["message"]
+    assert "did you mean 'insufficientCredits'?" in error["message"]
+    assert state.scenarios.pending() == []
+    listed = await client.post(
+        "/__testkit/scenarios", json={"error_code": "teamBudgetExhausted", "http_status": 402}
+    )
+    assert listed.status_code == 200
+
+
 async def test_lone_surrogate_in_a_scenario_is_refused_and_reads_stay_200(client, state):
     body = b'{"model": "runway:2@1", "error_code": "insufficientCredits", "message": "x\\ud800"}'
     answer = await client.post(

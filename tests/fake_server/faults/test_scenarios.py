@@ -8,9 +8,12 @@ from runware_testkit.fake_server.faults.scenarios import (
     MagicTokenError,
     Scenario,
     ScenarioQueue,
+    UnknownErrorCode,
+    check_error_code,
     code_for_status,
     describe_error,
     error_status,
+    is_known_code,
     magic_tokens,
     strip_magic_tokens,
 )
@@ -352,3 +355,63 @@ def test_strip_magic_tokens():
     prompt = "a [[testkit:nsfw]] red  kite [[testkit:http=503]]"
     assert strip_magic_tokens(prompt) == "a red  kite"
     assert strip_magic_tokens("[[testkit:drop]]kite") == "kite"
+
+
+# -- unknown error codes ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "suggestion"),
+    [
+        ("insufficentCredits", "insufficientCredits"),
+        ("InsufficientCredits", "insufficientCredits"),
+        ("timeoutprovider", "timeoutProvider"),
+        ("contentPolicyViolaton", "contentPolicyViolation"),
+    ],
+)
+def test_a_typo_of_a_catalog_code_is_refused_with_the_right_code(code, suggestion):
+    with pytest.raises(UnknownErrorCode, match=rf"did you mean '{suggestion}'\?") as refused:
+        Scenario(error_code=code)
+    assert (refused.value.code, refused.value.suggestion) == (code, suggestion)
+    assert "known codes:" not in str(refused.value)
+
+
+def test_an_unknown_code_with_nothing_close_lists_the_catalog():
+    with pytest.raises(UnknownErrorCode, match="unknown Runware error code 'bogusCode'") as refused:
+        check_error_code("bogusCode")
+    assert refused.value.suggestion is None
+    assert all(code in str(refused.value) for code in ERROR_CATALOG)
+
+
+@pytest.mark.parametrize(
+    "code", [*ERROR_CATALOG, "invalidWidth", "missingHeight", "unsupportedDimensions"]
+)
+def test_catalog_and_parameter_codes_are_accepted(code):
+    assert is_known_code(code)
+    assert check_error_code(code) == code
+    assert Scenario(error_code=code).error_code == code
+
+
+@pytest.mark.parametrize("code", ["invalid", "invalidwidth", "missing_height", "bogusCode"])
+def test_parameter_codes_need_the_prefix_and_a_capitalised_name(code):
+    assert not is_known_code(code)
+    with pytest.raises(UnknownErrorCode):
+        Scenario(error_code=code)
+
+
+def test_a_code_the_kit_does_not_list_is_accepted_with_its_http_status():
+    scenario = Scenario(error_code="teamBudgetExhausted", http_status=402)
+    assert scenario.status == 402
+    assert scenario.error()["code"] == "teamBudgetExhausted"
+    tokens = magic_tokens("x [[testkit:error=teamBudgetExhausted, http=402]]")
+    assert (tokens.error_code, tokens.status) == ("teamBudgetExhausted", 402)
+
+
+def test_unknown_codes_are_refused_in_scenario_dicts_and_prompt_tokens():
+    with pytest.raises(ValueError, match=r"did you mean 'insufficientCredits'\?"):
+        Scenario.from_dict({"error_code": "insufficentCredits", "phase": "processing"})
+    with pytest.raises(MagicTokenError, match=r"did you mean 'insufficientCredits'\?") as refused:
+        magic_tokens("a kite [[testkit:error=insufficentCredits@processing]]")
+    assert refused.value.code == "invalidPositivePrompt"
+    with pytest.raises(MagicTokenError, match="unknown Runware error code 'bogusCode'"):
+        magic_tokens("a kite [[testkit:error=bogusCode]]")

@@ -281,6 +281,16 @@ async def test_unknown_magic_token_is_a_prompt_error(server: Harness) -> None:
     assert body["errors"][0]["code"] == "invalidPositivePrompt"
 
 
+async def test_magic_token_with_an_unknown_error_code_is_a_prompt_error(server: Harness) -> None:
+    task = video_task(positivePrompt="x [[testkit:error=insufficentCredits]]")
+    status, body = await server.call(task)
+    assert status == 400
+    (error,) = body["errors"]
+    assert error["code"] == "invalidPositivePrompt"
+    assert "did you mean 'insufficientCredits'?" in error["message"]
+    assert not server.state.engine.all_tasks()
+
+
 async def test_queued_scenario_with_http_status(server: Harness) -> None:
     server.state.scenarios.add(Scenario(http_status=503))
     status, body = await server.call(video_task())

@@ -36,6 +36,14 @@ combined with commas or repeated ``[[testkit:...]]`` blocks:
 
 `ERROR_CATALOG` gives each Runware error code its HTTP status and a default message; codes not
 in it get a status from their shape (`error_status`).
+
+An injected code must be one the kit knows (`check_error_code`): a catalog code, or a parameter
+code of the validator's shape (``invalid<Param>``, ``missing<Param>``, ``unsupported<Param>``,
+``conflict<Param>``, ``duplicate<Param>``, ``unknown<Param>``, e.g. ``invalidWidth``). Anything
+else is refused with the closest catalog code ("did you mean"), so a typo of
+``insufficientCredits`` never turns into a silent 400; a code the kit does not list is accepted
+when the scenario also gives its ``http_status`` (token ``http=NNN``), since only then is the
+answer's status known.
 """
 
 from __future__ import annotations
@@ -58,9 +66,12 @@ __all__ = [
     "Phase",
     "Scenario",
     "ScenarioQueue",
+    "UnknownErrorCode",
+    "check_error_code",
     "code_for_status",
     "describe_error",
     "error_status",
+    "is_known_code",
     "magic_tokens",
     "strip_magic_tokens",
 ]
@@ -142,6 +153,53 @@ _STATUS_CODES: dict[int, str] = {
 
 _CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
 _VALIDATION_PREFIXES = ("invalid", "missing", "conflict", "duplicate", "unsupported", "unknown")
+# A parameter code: one of the validation prefixes, then the parameter's name, capitalised.
+_PARAMETER_CODE_RE = re.compile(rf"^(?:{'|'.join(_VALIDATION_PREFIXES)})[A-Z][A-Za-z0-9]*$")
+
+
+class UnknownErrorCode(ValueError):
+    """An injected error code the kit does not know, with the closest known one if any."""
+
+    def __init__(self, code: str, suggestion: str | None) -> None:
+        if suggestion:
+            known = f" (did you mean {suggestion!r}?)"
+        else:
+            known = f"; known codes: {', '.join(sorted(ERROR_CATALOG, key=str.lower))}"
+        super().__init__(
+            f"unknown Runware error code {code!r}{known}. Parameter codes such as "
+            "'invalidWidth' are accepted too; for a code the kit does not list, give its HTTP "
+            "status as well (http_status=..., or the token http=NNN)"
+        )
+        self.code = code
+        self.suggestion = suggestion
+
+
+def is_known_code(code: str) -> bool:
+    """True for a catalog code or a parameter code (``invalid<Param>``, ``missing<Param>``...)."""
+    return code in ERROR_CATALOG or bool(_PARAMETER_CODE_RE.match(code))
+
+
+def check_error_code(code: str, *, http_status: int | None = None) -> str:
+    """Return `code` if the kit may inject it; raise `UnknownErrorCode` (a ValueError) if not.
+
+    Known: `ERROR_CATALOG` codes and parameter codes (see the module docstring). With an
+    explicit `http_status`, any well-formed code is accepted.
+    """
+    if not isinstance(code, str) or not _CODE_RE.match(code):
+        raise ValueError(
+            f"error_code must be a Runware error code such as 'insufficientCredits', got {code!r}"
+        )
+    if http_status is not None or is_known_code(code):
+        return code
+    return _refuse(code)
+
+
+def _refuse(code: str) -> str:
+    by_lower = {known.lower(): known for known in ERROR_CATALOG}
+    if code.lower() in by_lower:
+        raise UnknownErrorCode(code, by_lower[code.lower()])
+    close = difflib.get_close_matches(code.lower(), list(by_lower), n=1, cutoff=0.6)
+    raise UnknownErrorCode(code, by_lower[close[0]] if close else None)
 
 
 def error_status(code: str) -> int:
@@ -206,17 +264,13 @@ class Scenario:
             _check_optional_str(name, getattr(self, name))
         if self.phase not in PHASES:
             raise ValueError(f"phase must be one of {', '.join(PHASES)}; got {self.phase!r}")
-        if self.error_code is not None:
-            _check_optional_str("error_code", self.error_code)
-            if not _CODE_RE.match(self.error_code):
-                raise ValueError(
-                    f"error_code must be a Runware error code such as 'insufficientCredits',"
-                    f" got {self.error_code!r}"
-                )
         if self.error_message is not None and self.error_code is None:
             raise ValueError("error_message needs an error_code")
         if self.http_status is not None:
             _check_int("http_status", self.http_status, low=400, high=599)
+        if self.error_code is not None:
+            _check_optional_str("error_code", self.error_code)
+            check_error_code(self.error_code, http_status=self.http_status)
         _check_int("latency_ms", self.latency_ms, low=0, high=MAX_LATENCY_MS)
         _check_int("webhook_failures", self.webhook_failures, low=0)
         if self.times is not None:
