@@ -73,3 +73,10 @@ def test_scenarios_from_every_form() -> None:
         to_scenario("sometimes")
     with pytest.raises(ValueError, match="unknown scenario key 'errorCode'"):
         to_scenario({"errorCode": "timeout"})
+
+
+def test_errors_mode_defaults_to_runwares_one_error() -> None:
+    assert FakeOptions().errors == "first"
+    assert FakeOptions(errors="all").errors == "all"
+    with pytest.raises(ValueError, match="errors must be one of first, all"):
+        FakeOptions(errors="every")

@@ -388,6 +388,48 @@ def test_command_line_defaults_and_marker_override(downstream: pytest.Pytester) 
     result.assert_outcomes(passed=2)
 
 
+def test_marker_chooses_one_error_or_every_error(downstream: pytest.Pytester) -> None:
+    write(
+        downstream,
+        """
+        import uuid
+
+        import httpx
+
+        def bad_task():
+            return {
+                "taskType": "videoInference", "taskUUID": str(uuid.uuid4()),
+                "model": "runway:2@1", "outputQuality": 5,
+                "inputs": {"video": "https://example.com/clip.mp4"},
+            }
+
+        def codes(fake):
+            reply = httpx.post(
+                "https://api.runware.ai/v1", json=[bad_task()],
+                headers={"Authorization": f"Bearer {fake.api_key}"},
+            )
+            assert reply.status_code == 400
+            return sorted(e["code"] for e in reply.json()["errors"])
+
+        def test_like_runware_by_default(runware_mock):
+            assert codes(runware_mock) == ["missingPositivePrompt"]
+
+        @pytest.mark.runware(errors="all")
+        def test_every_error_on_request(runware_mock):
+            assert codes(runware_mock) == ["invalidOutputQuality", "missingPositivePrompt"]
+
+        @pytest.mark.runware(errors="all")
+        def test_every_error_on_the_server_fixture(runware_server):
+            reply = httpx.post(
+                runware_server.base_url, json=[bad_task()],
+                headers={"Authorization": f"Bearer {runware_server.api_key}"},
+            )
+            assert len(reply.json()["errors"]) == 2
+        """,
+    )
+    downstream.runpytest_inprocess("-q", "--strict-markers").assert_outcomes(passed=3)
+
+
 def test_ini_defaults(downstream: pytest.Pytester) -> None:
     downstream.makeini(
         "[pytest]\nasyncio_default_fixture_loop_scope = function\n"

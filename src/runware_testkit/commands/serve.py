@@ -58,6 +58,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "tasks that report progress, so by default the fake leaves it out",
     )
     parser.add_argument(
+        "--every-error",
+        action="store_true",
+        help="answer a task that breaks the contract with every error at once; by default the "
+        "fake answers like Runware, with one error: the first failing check in Runware's order",
+    )
+    parser.add_argument(
         "--seed",
         type=int,
         default=None,
@@ -135,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
             control_token=token,
             control_loopback_only=not (args.allow_remote and token),
             report_progress=args.report_progress,
+            error_reply="all" if args.every_error else "first",
         )
         sock = bind_socket(args.host, args.port)
     except (ValueError, OSError) as exc:
@@ -163,6 +170,7 @@ def run(args: argparse.Namespace) -> int:
         f"  state      {state_path if state_path is not None else 'memory'}\n"
         f"  tasks      {config.progression}"
         f"{' with progress' if config.report_progress else ''}\n"
+        f"  errors     {'every error' if config.error_reply == 'all' else 'one per task'}\n"
         "Press Ctrl+C to stop.",
         flush=True,
     )

@@ -49,6 +49,7 @@ from .engine.progression import parse_progression
 
 __all__ = [
     "DEV_API_KEY",
+    "ERROR_REPLIES",
     "IN_PROCESS_HOST",
     "LOOPBACK_HOSTS",
     "SERVE_PROGRESSION",
@@ -62,6 +63,9 @@ DEV_API_KEY = "rw-testkit-dev-key"
 
 IN_PROCESS_HOST = "testserver"
 """The host in-process clients (httpx's ASGI transport) use: routed into the app, no socket."""
+
+ERROR_REPLIES = ("first", "all")
+"""Values of `ServerConfig.error_reply`: Runware's one error per task, or every error."""
 
 SERVE_PROGRESSION = "time:8"
 """Progression used by ``runware-testkit serve`` unless told otherwise."""
@@ -136,8 +140,17 @@ class ServerConfig:
     """Body of a failed task's webhook: ``poll``, ``errors`` or ``data`` (module docstring)."""
     webhook_success_status: bool = True
     """Success webhook items carry ``status: "success"`` when True."""
+    error_reply: str = "first"
+    """How a task that breaks the contract is answered: ``"first"`` (default) with ONE error,
+    the first failing check in Runware's order (unknown parameters, missing required ones, the
+    prompt, values), as Runware answers (PROTOCOL.md, captured replies); ``"all"`` with every
+    error at once, which is handy while fixing a client."""
 
     def __post_init__(self) -> None:
+        if self.error_reply not in ERROR_REPLIES:
+            raise ValueError(
+                f"error_reply must be one of {', '.join(ERROR_REPLIES)}, got {self.error_reply!r}"
+            )
         keys = self.api_keys
         if isinstance(keys, str):
             keys = frozenset({keys})

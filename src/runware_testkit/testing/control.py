@@ -62,7 +62,9 @@ class FakeControl(ControlBase):
         elif options.clock == "manual" and not callable(getattr(clock, "advance", None)):
             raise ValueError("this fake was built on the wall clock; it cannot switch to manual")
         keys = self._base_config.api_keys if options.api_keys is None else options.api_keys
-        state.config = self._base_config.replace(api_keys=frozenset(keys))
+        state.config = self._base_config.replace(
+            api_keys=frozenset(keys), error_reply=options.errors
+        )
         state.engine.default_progression = options.progression
         state.engine.reseed(options.seed)
         for scenario in options.scenarios:

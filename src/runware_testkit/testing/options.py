@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from ..fake_server.config import DEV_API_KEY
+from ..fake_server.config import DEV_API_KEY, ERROR_REPLIES
 from ..fake_server.engine.progression import parse_progression
 from ..fake_server.faults.scenarios import MagicTokenError, Scenario, magic_tokens
 from .clock import CLOCK_MODES
@@ -57,6 +57,9 @@ class FakeOptions:
     go to the network, False blocks it with a message saying how to allow it, a list of host
     names (``"*.example.com"`` wildcards allowed) lets those through and blocks the others.
     Requests meant for Runware are never let through."""
+    errors: str = "first"
+    """How the fake answers a task that breaks the contract: ``"first"``, ONE error (the first
+    failing check in Runware's order), as Runware does; ``"all"``, every error at once."""
     clients: tuple[str, ...] | None = None
     """Client libraries `runware_mock` routes in-process: any of ``httpx``, ``aiohttp``
     (needs ``aioresponses``), ``requests`` (needs ``responses``); None: httpx plus each of the
@@ -83,6 +86,10 @@ class FakeOptions:
         if not bases:
             raise ValueError("base_urls needs at least one URL")
         object.__setattr__(self, "base_urls", bases)
+        if self.errors not in ERROR_REPLIES:
+            raise ValueError(
+                f"errors must be one of {', '.join(ERROR_REPLIES)}, got {self.errors!r}"
+            )
         if not isinstance(self.live, bool):
             raise ValueError(f"live must be True or False, got {self.live!r}")
         object.__setattr__(self, "passthrough", _passthrough(self.passthrough))

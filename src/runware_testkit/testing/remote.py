@@ -410,6 +410,7 @@ def _settings(options: FakeOptions) -> dict[str, Any]:
         "progression": options.progression,
         "seed": options.seed,
         "clock": options.clock,
+        "errors": options.errors,
         "scenarios": [scenario.to_dict() for scenario in options.scenarios],
     }
     if options.api_keys is not None:

@@ -203,7 +203,27 @@ async def test_unknown_task_uuid_is_task_not_found(server: Harness) -> None:
 # -- errors -----------------------------------------------------------------------------------
 
 
-async def test_validation_errors_are_runware_objects(server: Harness) -> None:
+async def test_a_bad_task_gets_one_error_in_runwares_order(server: Harness) -> None:
+    # Runware checks unknown names, then missing ones, then the prompt, then values.
+    task = video_task(outputQuality=5, widht=1280)
+    del task["positivePrompt"]
+    status, body = await server.call(task)
+    assert status == 400
+    assert "data" not in body
+    (error,) = body["errors"]
+    assert error["code"] == "unsupportedParameter"
+    assert error["parameter"] == "widht"
+    assert error["taskUUID"] == task["taskUUID"]
+    assert error["taskType"] == "videoInference"
+    assert "Allowed values are: 'taskType'" in error["message"]
+    assert "'inputs.video'" in error["message"]
+    del task["widht"]
+    status, body = await server.call({**task, "taskUUID": new_uuid()})
+    assert [e["code"] for e in body["errors"]] == ["missingPositivePrompt"]
+
+
+async def test_every_error_option_reports_them_all(make_server) -> None:
+    server = make_server(error_reply="all")
     task = video_task(outputQuality=5)
     del task["positivePrompt"]
     status, body = await server.call(task)
@@ -216,6 +236,27 @@ async def test_validation_errors_are_runware_objects(server: Harness) -> None:
         assert error["taskType"] == "videoInference"
         assert isinstance(error["message"], str) and error["message"]
     assert by_code["invalidOutputQuality"]["parameter"] == "outputQuality"
+    assert by_code["invalidOutputQuality"]["type"] == "integer"
+
+
+async def test_missing_inputs_blames_the_leaf(server: Harness) -> None:
+    task = video_task(ALEPH2)
+    del task["inputs"]
+    status, body = await server.call(task)
+    assert status == 400
+    (error,) = body["errors"]
+    assert error["parameter"] == "inputs.video"
+    assert error["message"] == "Missing required parameter: 'inputs.video'."
+
+
+async def test_enum_values_match_without_regard_to_case(server: Harness) -> None:
+    task = video_task(outputFormat="webm")
+    status, body = await server.call(task)
+    assert status == 200, body
+    body = await server.poll(task["taskUUID"])
+    (item,) = body["data"]
+    assert item["status"] == "success"
+    assert item["videoURL"].endswith(".webm")
 
 
 async def test_unknown_model_lists_the_known_ones(server: Harness) -> None:

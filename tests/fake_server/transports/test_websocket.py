@@ -89,6 +89,37 @@ def test_each_task_of_a_message_gets_its_own_frame(server: Harness) -> None:
     assert third["errors"][0]["code"] == "taskNotFound"
 
 
+@pytest.mark.parametrize(("reply", "codes"), [("first", ["unsupportedParameter"]), ("all", None)])
+def test_a_bad_task_gets_one_error_unless_every_error_is_asked(
+    make_server, reply: str, codes: list[str] | None
+) -> None:
+    server = make_server(error_reply=reply)
+    task = video_task(outputQuality=5, widht=1280, outputFormat="mov")
+    with server.ws() as ws:
+        ws.auth()
+        ws.send([task])
+        frame = ws.recv()
+    found = [e["code"] for e in frame["errors"]]
+    if codes is not None:
+        assert found == codes
+        assert "'inputs.video'" in frame["errors"][0]["message"]
+    else:  # every problem, but never the case of an enum value
+        assert sorted(found) == ["invalidOutputQuality", "unsupportedParameter"]
+
+
+def test_enum_case_is_accepted_and_runs_canonical(server: Harness) -> None:
+    task = video_task(outputFormat="mov")
+    with server.ws() as ws:
+        ws.auth()
+        ws.send([task])
+        assert ws.recv()["data"][0]["taskUUID"] == task["taskUUID"]
+        ws.send([poll_task(task["taskUUID"])])
+        (item,) = ws.recv()["data"]
+    assert item["status"] == "success"
+    assert item["videoURL"].endswith(".mov")
+    assert "progress" not in item
+
+
 def test_failed_task_frame_carries_item_and_error(server: Harness) -> None:
     task = video_task(positivePrompt="x [[testkit:error=insufficientCredits@processing]]")
     with server.ws() as ws:

@@ -14,6 +14,7 @@ api_keys        list of keys the fake accepts from now on (empty list: any non-e
 clock           ``"system"`` or ``"manual"``: only on a fake whose clock can switch
                 (namespaces and the fixtures' fakes); 409 ``clockNotSwitchable`` otherwise
 scenarios       list of scenario objects queued after the reset
+errors          ``"first"`` (Runware's one error per bad task) or ``"all"`` (every error)
 ==============  =================================================================================
 
 A key left out leaves that setting as it is. Every bad value is a `SettingError` naming the key.
@@ -23,13 +24,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..config import ERROR_REPLIES
 from ..engine.clock import CLOCK_MODES
 from ..engine.progression import parse_progression
 from ..faults.scenarios import Scenario
 
 __all__ = ["SETTING_KEYS", "SettingError", "Settings", "apply_settings", "parse_settings"]
 
-SETTING_KEYS: tuple[str, ...] = ("progression", "seed", "api_keys", "clock", "scenarios")
+SETTING_KEYS: tuple[str, ...] = ("progression", "seed", "api_keys", "clock", "scenarios", "errors")
 """The keys `parse_settings` accepts."""
 
 Settings = dict[str, Any]
@@ -105,6 +107,14 @@ def parse_settings(body: Any) -> Settings:
                 allowedValues=list(CLOCK_MODES),
             )
         out["clock"] = mode
+    if "errors" in body:
+        if body["errors"] not in ERROR_REPLIES:
+            raise SettingError(
+                f"errors must be one of {', '.join(ERROR_REPLIES)}, got {body['errors']!r}.",
+                parameter="errors",
+                allowedValues=list(ERROR_REPLIES),
+            )
+        out["errors"] = body["errors"]
     if "scenarios" in body:
         items = body["scenarios"]
         if not isinstance(items, list):
@@ -146,6 +156,8 @@ def apply_settings(state: Any, settings: Settings) -> None:
             )
     if "api_keys" in settings:
         state.config = state.config.replace(api_keys=settings["api_keys"])
+    if "errors" in settings:
+        state.config = state.config.replace(error_reply=settings["errors"])
     if "progression" in settings:
         state.engine.default_progression = settings["progression"]
     if "seed" in settings:

@@ -18,7 +18,7 @@ import traceback
 from typing import TYPE_CHECKING, Any
 
 from ..faults.scenarios import error_status
-from ..protocol.contract_check import validate_task
+from ..protocol.contract_check import check_task
 from ..protocol.wire import TaskReply, task_head
 from .context import Context
 from .get_response import result_reply
@@ -89,7 +89,13 @@ class Dispatcher:
                 parameter="taskType",
                 **head,
             )
-        errors = validate_task(task, seen_task_uuids=seen, contract=self.state.contract)
+        checked = check_task(
+            task,
+            seen_task_uuids=seen,
+            contract=self.state.contract,
+            mode=self.state.config.error_reply,
+        )
+        errors = checked.errors
         if errors:
             return TaskReply(
                 errors=[{**e, **_missing(head, e)} for e in errors],
@@ -105,7 +111,7 @@ class Dispatcher:
                 parameter="taskType",
                 **head,
             )
-        return await handler.handle(task, ctx, self.state)
+        return await handler.handle(checked.task, ctx, self.state)
 
 
 def _validation_status(errors: list[dict[str, Any]]) -> int:

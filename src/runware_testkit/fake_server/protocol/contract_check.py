@@ -14,12 +14,20 @@ task: without a contract no other check means anything.
 from __future__ import annotations
 
 from collections.abc import MutableSet
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...contract import Contract, load_contract
 from ...validation import Validator, validator_for
 
-__all__ = ["INFERENCE_TASK_TYPES", "NO_CONTRACT_CODE", "no_contract_error", "validate_task"]
+__all__ = [
+    "INFERENCE_TASK_TYPES",
+    "NO_CONTRACT_CODE",
+    "TaskCheck",
+    "check_task",
+    "no_contract_error",
+    "validate_task",
+]
 
 INFERENCE_TASK_TYPES = frozenset(
     {
@@ -46,27 +54,54 @@ ADD_CONTRACT_HINT = (
 )
 
 
+@dataclass(frozen=True)
+class TaskCheck:
+    """The outcome of checking one task: what to answer and what to run.
+
+    ``errors``: Runware error objects (``code``, ``message``, ``parameter``, ``type``,
+    ``taskType``, ``taskUUID``, ``documentation``, ``allowedValues`` ...); empty when valid.
+    ``task``: the task to run, with enum values in their documented spelling (``"mp4"`` ->
+    ``"MP4"``; the object given when nothing changed). ``warnings``: such respellings as
+    ``{code: "nonCanonicalValue", parameter, value, canonical}``, never sent to the client.
+    """
+
+    errors: list[dict[str, Any]]
+    task: Any
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def check_task(
+    task: Any,
+    *,
+    seen_task_uuids: MutableSet[str] | None = None,
+    contract: Contract | None = None,
+    mode: str = "first",
+) -> TaskCheck:
+    """Check `task` against the contract the way Runware answers.
+
+    ``mode="first"``: at most ONE error, the first failing check in Runware's order;
+    ``mode="all"``: every error. `seen_task_uuids` is the request's taskUUID history: a task
+    reusing one gets ``conflictTaskUUID``, and a valid task's own taskUUID is added to it
+    (``getResponse`` and ``getTaskDetails`` name an earlier task and claim nothing). A task
+    without a contract gets one error (`no_contract_error`) in both modes.
+    """
+    validator = _validator(contract)
+    checked = validator.check_task(task, seen_task_uuids=seen_task_uuids, mode=mode)
+    errors = [e.to_dict() for e in checked.errors]
+    if errors and isinstance(task, dict) and _without_contract(task, errors):
+        errors = [no_contract_error(task, validator.contract)]
+    warnings = [w.to_dict() for w in checked.warnings]
+    return TaskCheck(errors, checked.task if not errors else task, warnings)
+
+
 def validate_task(
     task: Any,
     *,
     seen_task_uuids: MutableSet[str] | None = None,
     contract: Contract | None = None,
 ) -> list[dict[str, Any]]:
-    """Runware error objects (``code``, ``message``, ``parameter``, ``taskType``, ``taskUUID``,
-    ``documentation``, ``allowedValues`` ...) for every problem in `task`; empty when valid.
-
-    `seen_task_uuids` is the request's taskUUID history: a task reusing one gets
-    ``conflictTaskUUID``, and a valid task's own taskUUID is added to it (``getResponse`` and
-    ``getTaskDetails`` name an earlier task and claim nothing). A task without a contract gets
-    one error (`no_contract_error`).
-    """
-    validator = _validator(contract)
-    errors = [
-        e.to_dict() for e in validator.validate_request(task, seen_task_uuids=seen_task_uuids)
-    ]
-    if errors and isinstance(task, dict) and _without_contract(task, errors):
-        return [no_contract_error(task, validator.contract)]
-    return errors
+    """Every problem of `task` as Runware error objects (`check_task` with ``mode="all"``)."""
+    return check_task(task, seen_task_uuids=seen_task_uuids, contract=contract, mode="all").errors
 
 
 def no_contract_error(task: dict[str, Any], contract: Contract) -> dict[str, Any]:
