@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from common import OUT, dist_version, fmt, machine
+from common import fmt as fmt_number
 from prism import prism_version
 
 BENCH = Path(__file__).resolve().parent
@@ -39,6 +40,7 @@ SCRIPTS = {
     "lint": 900,
     "memory": 900,
     "bench_generate": 120,
+    "bench_image": 300,
 }
 """Script name (bench/NAME.py) -> timeout in seconds."""
 
@@ -147,18 +149,22 @@ def lint_rows(data: dict[str, Any]) -> list[Row]:
 
 
 def validate_rows(data: dict[str, Any]) -> list[Row]:
-    """validate_request against jsonschema.validate and a compiled Draft202012Validator."""
-    rates = data["rates"]
-    kit = rates["validate_request (jsonschema_rs valid path)"]
+    """validate_request against jsonschema.validate and a compiled Draft202012Validator, on the
+    Aleph page model and (when measured) on one model imported from Runware's documents."""
+    tables = [("validator", data["rates"])]
+    if "imported" in data:
+        tables.append((f"validator ({data['imported']['model']})", data["imported"]["rates"]))
     rows = []
-    for peer_key, peer in (
-        ("jsonschema.validate(instance, schema)", "jsonschema.validate"),
-        ("jsonschema Draft202012Validator, compiled once", "compiled Draft202012Validator"),
-    ):
-        for case in ("valid", "invalid"):
-            rows.append(
-                compare("validator", f"{case} requests/s", kit[case], rates[peer_key][case], peer)
-            )
+    for area, rates in tables:
+        kit = rates["validate_request (jsonschema_rs valid path)"]
+        for peer_key, peer in (
+            ("jsonschema.validate(instance, schema)", "jsonschema.validate"),
+            ("jsonschema Draft202012Validator, compiled once", "compiled Draft202012Validator"),
+        ):
+            for case in ("valid", "invalid"):
+                rows.append(
+                    compare(area, f"{case} requests/s", kit[case], rates[peer_key][case], peer)
+                )
     return rows
 
 
@@ -218,6 +224,19 @@ def generate_rows(data: dict[str, Any]) -> list[Row]:
     ]
 
 
+def image_rows(data: dict[str, Any]) -> list[Row]:
+    """Still images the fake renders for imageInference (kit only: no peer renders media)."""
+    side = data["size"]
+    return [
+        alone(
+            "media",
+            f"render {fmt} {side}x{side}, uncached, median ms",
+            fmt_number(row["cells"]["render, uncached"]["median_ms"], 2),
+        )
+        for fmt, row in data["formats"].items()
+    ]
+
+
 BUILDERS = {
     "server": server_rows,
     "startup": startup_rows,
@@ -227,6 +246,7 @@ BUILDERS = {
     "plugin": plugin_rows,
     "memory": memory_rows,
     "bench_generate": generate_rows,
+    "bench_image": image_rows,
 }
 
 
