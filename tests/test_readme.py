@@ -587,3 +587,82 @@ def test_pytest_options_are_all_documented() -> None:
     assert recorder.names
     for name in recorder.names:
         assert re.search(rf"`[^`]*{re.escape(name)}\b", README), name
+
+
+# -- Add a model --------------------------------------------------------------------------------
+
+
+ADD_A_MODEL = snippet("runware-testkit generate flux-3-image.schema.json", "sh")
+
+
+def test_add_a_model_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every line of the block, in order, on a published document re-labelled as a new model."""
+    lines = [line for line in ADD_A_MODEL.text.splitlines() if line.strip()]
+    source = (REPO_ROOT / "contract" / "schemas" / "bfl-flux-3-image.schema.json").read_text()
+    source = source.replace("bfl:flux@3-image", "acme:flux@9").replace("bfl-flux-3-image", "acme-9")
+    (tmp_path / "flux-3-image.schema.json").write_text(source, encoding="utf-8")
+    task = {
+        "taskType": "imageInference",
+        "taskUUID": "6a1f0c52-1e9a-4f6b-8d0e-2c3b4a5d6e7f",
+        "model": "acme:flux@9",
+        "positivePrompt": "a lighthouse at dawn",
+        "outputFormat": "png",
+    }
+    (tmp_path / "requests").mkdir()
+    (tmp_path / "requests" / "lighthouse.json").write_text(json.dumps(task), encoding="utf-8")
+    (tmp_path / "test_model.py").write_text(
+        "import httpx\n"
+        "from runware_testkit.validation import validate_request\n\n"
+        f"TASK = {task!r}\n\n"
+        "def test_the_added_model_runs(runware_mock):\n"
+        "    assert validate_request(TASK) == []\n"
+        "    auth = {'Authorization': f'Bearer {runware_mock.api_key}'}\n"
+        "    url = 'https://api.runware.ai/v1'\n"
+        "    assert httpx.post(url, json=[TASK], headers=auth).status_code == 200\n"
+        "    poll = [{'taskType': 'getResponse', 'taskUUID': TASK['taskUUID']}]\n"
+        "    (item,) = httpx.post(url, json=poll, headers=auth).json()['data']\n"
+        "    assert item['imageURL'].endswith('.png')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RUNWARE_TESTKIT_CONTRACTS", raising=False)
+    generate, models, lint, run_tests, serve = lines
+
+    assert main(shlex.split(generate)[1:]) == 0
+    assert (tmp_path / "contracts" / "index.json").is_file()
+    out = subprocess.run(
+        [sys.executable, "-m", "runware_testkit", *shlex.split(models)[1:], "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = {row["air"]: row for row in json.loads(out)}
+    assert rows["acme:flux@9"]["origin"] == str((tmp_path / "contracts").resolve())
+    linted = subprocess.run(
+        [sys.executable, "-m", "runware_testkit", *shlex.split(lint)[1:]],
+        capture_output=True,
+        text=True,
+    )
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    assert "warning" in linted.stdout  # "png" is spelled "PNG" in the contract
+    variable, *command = shlex.split(run_tests)
+    name, value = variable.split("=", 1)
+    assert command[:3] == ["python", "-m", "pytest"]
+    ran = subprocess.run(
+        [sys.executable, *command[1:], "-p", "no:cacheprovider", "test_model.py"],
+        env={**os.environ, name: value},
+        capture_output=True,
+        text=True,
+    )
+    assert ran.returncode == 0, ran.stdout[-3000:]
+    served = ServeProcess(tmp_path, *shlex.split(serve)[2:])
+    try:
+        answer = httpx.post(
+            f"{served.origin}/v1",
+            json=[{**task, "taskUUID": "7b2e1d63-2f0a-4a7c-9e1f-3d4c5b6e7f80"}],
+            headers={"Authorization": f"Bearer {DEV_API_KEY}"},
+            trust_env=False,
+        )
+        assert answer.status_code == 200, answer.text
+    finally:
+        served.stop()
