@@ -237,3 +237,21 @@ def test_serve_without_the_directory_refuses_the_model() -> None:
         assert [e["code"] for e in body["errors"]] == ["unknownModel"]
     finally:
         served.stop()
+
+
+def test_a_user_model_may_not_hide_a_shipped_one_by_its_slug(tmp_path: Path) -> None:
+    hiding = _generate(tmp_path / "c", "acme:paint@1", "runway-aleph", "Relabelled")
+    use_contracts([hiding])
+    with pytest.raises(ContractError, match="slug 'runway-aleph' of the shipped model"):
+        load_contract()
+
+
+def test_an_edited_schema_in_a_directory_is_refused(tmp_path: Path) -> None:
+    edited = _generate(tmp_path / "c", "acme:edited@1", "acme-edited", "Edited")
+    path = edited / "models" / "acme-edited" / "request.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["properties"]["outputQuality"]["type"] = 5
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    use_contracts([edited])
+    with pytest.raises(ContractError, match="not valid JSON Schema at /properties/outputQuality"):
+        load_contract()

@@ -167,10 +167,39 @@ def _merged(directories: tuple[Path, ...]) -> Contract:
     for air, model in shipped.models.items():
         if air in models:
             continue
-        if model.request.get("$id") in ids:
-            continue  # a user model of the same slug overrides this one
+        clash = ids.get(model.request.get("$id", ""))
+        if clash is not None:
+            raise ContractError(
+                f"{clash.origin}: model {clash.air!r} has the slug {clash.slug!r} of the shipped "
+                f"model {air!r}, which it would hide; regenerate it from a source with its own "
+                "model id (the document's info.x-model-id, or the page's URL)"
+            )
         models[air] = model
-    return replace(shipped, models=models)
+    merged = replace(shipped, models=models)
+    for model in models.values():
+        if model.origin != SHIPPED:
+            _check_schemas(model)
+    return merged
+
+
+def _check_schemas(model: ModelContract) -> None:
+    """Refuse a user model whose schemas are not valid JSON Schema 2020-12 (an edited file)."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    for name, schema in (("request", model.request), ("result", model.result)):
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
+            where = "/".join(str(part) for part in exc.absolute_path)
+            raise ContractError(
+                f"{model.origin}: the {name} schema of {model.air!r} is not valid JSON Schema "
+                f"at /{where}: {exc.message}"
+            ) from None
+        except RecursionError:
+            raise ContractError(
+                f"{model.origin}: the {name} schema of {model.air!r} is nested too deeply"
+            ) from None
 
 
 def _check_directory(directory: Path, how: str) -> None:
