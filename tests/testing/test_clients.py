@@ -195,3 +195,45 @@ def test_aiohttp_and_requests_route_from_a_thread_and_a_loop():
         thread.join(30)
         assert results == [200]
         assert [t["task_uuid"] for t in fake.tasks()] == [task["taskUUID"]]
+
+
+# -- a client library installed without its mocking library ------------------------------------
+
+
+@pytest.fixture
+def without_mocking_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if neither ``responses`` nor ``aioresponses`` were installed."""
+    import importlib.util
+
+    from runware_testkit.testing import clients
+
+    real = importlib.util.find_spec
+    missing = {"responses", "aioresponses"}
+    monkeypatch.setattr(
+        clients.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name in missing else real(name, *a),
+    )
+
+
+async def test_unroutable_clients_never_reach_runware(without_mocking_libraries, local_service):
+    with mock() as fake:
+        assert fake.responses is None and fake.aioresponses is None
+        with pytest.raises(RunwareNotMocked, match="pip install responses"):
+            requests.post(fake.base_url, json=[video_task()], headers=auth(fake))
+        async with aiohttp.ClientSession() as session:
+            with pytest.raises(RunwareNotMocked, match="pip install aioresponses"):
+                await session.post(fake.base_url, json=[video_task()], headers=auth(fake))
+        assert fake.requests() == []  # nothing reached the fake, nor the network
+        assert requests.get(local_service).text == "hello from a real socket"
+    # the guard is gone with the fake
+    with pytest.raises(requests.ConnectionError):
+        requests.get("http://127.0.0.1:9/", timeout=2)
+
+
+def test_unroutable_clients_honour_a_blocked_host(without_mocking_libraries, local_service):
+    with (
+        mock(passthrough=False),
+        pytest.raises(requests.ConnectionError, match="lets no other host through"),
+    ):
+        requests.get(local_service)

@@ -25,9 +25,11 @@ from .routing import RunwareNotMocked
 __all__ = [
     "MOCKING_LIBRARIES",
     "AiohttpRoute",
+    "ClientGuard",
     "Forwarder",
     "RequestsRoute",
     "clients_to_route",
+    "unroutable_clients",
 ]
 
 MOCKING_LIBRARIES = {"aiohttp": "aioresponses", "requests": "responses"}
@@ -235,3 +237,78 @@ def _from_requests(prepared: Any, *, body: bool = True) -> httpx.Request:
     return httpx.Request(
         prepared.method or "GET", prepared.url, headers=dict(prepared.headers), content=content
     )
+
+
+# -- guards for client libraries the fake cannot route -----------------------------------------
+
+
+def unroutable_clients(clients: Sequence[str] | None) -> tuple[str, ...]:
+    """Client libraries installed without their mocking library, when `clients` is left to the
+    default: the fake cannot answer them, so `ClientGuard` keeps them from reaching Runware."""
+    if clients is not None:
+        return ()
+    return tuple(
+        client
+        for client, library in MOCKING_LIBRARIES.items()
+        if importlib.util.find_spec(client) and not importlib.util.find_spec(library)
+    )
+
+
+class ClientGuard:
+    """Keeps a client library the fake cannot route (``requests`` without ``responses``,
+    ``aiohttp`` without ``aioresponses``) from sending a request meant for Runware to the real
+    API: such a request raises `RunwareNotMocked` with the pip command that makes the fake
+    answer it; a blocked host raises the library's connection error; others pass unchanged."""
+
+    def __init__(self, fake: Forwarder, client: str) -> None:
+        from unittest import mock
+
+        self.client = client
+        library = MOCKING_LIBRARIES[client]
+        advice = (
+            f"runware_mock answers {client} clients once {library!r} is installed: "
+            f"pip install {library}"
+        )
+
+        def check(request: httpx.Request, connection_error: type[Exception]) -> None:
+            if fake.route_path(request.url) is not None:
+                raise RunwareNotMocked(f"{request.method} {request.url}: {advice}")
+            problem = fake.refusal(request, client)
+            if problem is not None:
+                kind, message = problem
+                _raise(
+                    (kind, f"{message} ({advice})" if kind == "runware" else message),
+                    connection_error,
+                )
+
+        if client == "requests":
+            import requests.adapters
+
+            original = requests.adapters.HTTPAdapter.send
+
+            def send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+                check(_from_requests(request, body=False), requests.ConnectionError)
+                return original(adapter, request, *args, **kwargs)
+
+            self._patch = mock.patch.object(requests.adapters.HTTPAdapter, "send", send)
+        else:
+            import aiohttp
+
+            original_request = aiohttp.ClientSession._request
+
+            async def _request(
+                session: Any, method: str, url: Any, *args: Any, **kwargs: Any
+            ) -> Any:
+                target = httpx.Request(method, str(url))
+                check(target, aiohttp.ClientConnectionError)
+                return await original_request(session, method, url, *args, **kwargs)
+
+            self._patch = mock.patch.object(aiohttp.ClientSession, "_request", _request)
+
+    def start(self) -> None:
+        """Install the guard."""
+        self._patch.start()
+
+    def stop(self) -> None:
+        """Remove the guard."""
+        self._patch.stop()

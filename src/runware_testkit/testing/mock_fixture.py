@@ -31,7 +31,13 @@ from ..fake_server.config import ServerConfig
 from ..fake_server.outbound.delivery import Delivery, tls_context
 from ..fake_server.state import IN_PROCESS_HOST, ServerState
 from .bridge import LoopThread
-from .clients import AiohttpRoute, RequestsRoute, clients_to_route
+from .clients import (
+    AiohttpRoute,
+    ClientGuard,
+    RequestsRoute,
+    clients_to_route,
+    unroutable_clients,
+)
 from .clock import SwitchableClock
 from .control import FakeControl, _no_wait
 from .options import FakeOptions
@@ -173,6 +179,11 @@ class RunwareMock(FakeControl):
                 route = route_class(self)
                 route.start()
                 self._routes[client] = route
+        for client in unroutable_clients(self.options.clients):
+            if client not in self._routes:
+                guard = ClientGuard(self, client)
+                guard.start()
+                self._routes[client] = guard
         return self
 
     def deactivate(self) -> None:
@@ -191,14 +202,14 @@ class RunwareMock(FakeControl):
         """The ``aioresponses`` instance routing aiohttp (None when aiohttp is not routed):
         add your own matches to it, e.g. ``runware_mock.aioresponses.get(url, payload=...)``."""
         route = self._routes.get("aiohttp")
-        return route.mock if route is not None else None
+        return getattr(route, "mock", None)
 
     @property
     def responses(self) -> Any:
         """The ``responses.RequestsMock`` routing requests (None when requests is not routed):
         add your own responses to it, e.g. ``runware_mock.responses.get(url, json=...)``."""
         route = self._routes.get("requests")
-        return route.mock if route is not None else None
+        return getattr(route, "mock", None)
 
     # -- what the client routes ask ------------------------------------------------------------
 
