@@ -92,3 +92,19 @@ def test_installed_metadata_carries_the_package_version() -> None:
     names = {re.match(r"[A-Za-z0-9_.-]+", requirement).group(0) for requirement in runtime}
     assert {"pytest", "hypothesis", "respx"} <= names
     assert all(url.split(", ", 1)[1].startswith("https://") for url in meta.get_all("Project-URL"))
+
+
+def test_a_closed_pipe_is_not_a_traceback() -> None:
+    # `true` exits without reading, so every write meets a closed pipe.
+    import subprocess
+    import sys
+
+    reader = subprocess.Popen(
+        f"{sys.executable} -m runware_testkit schema bfl:flux@3-image | true",
+        shell=True,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    _, err = reader.communicate(timeout=60)
+    assert "Traceback" not in err and "BrokenPipe" not in err

@@ -28,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every available subcommand."""
     parser = argparse.ArgumentParser(
         prog="runware-testkit",
-        description="Offline fake server, contract and request linter for Runware's Aleph models.",
+        description="Offline fake server, contract validator and request linter for Runware's "
+        "API: the Runway Aleph models and any model whose page or OpenAPI document it is given.",
         epilog="`runware-testkit COMMAND --help` describes each command; "
         "`python -m runware_testkit` runs the same command line.",
     )
@@ -86,6 +87,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"runware-testkit {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`runware-testkit schema X | head`): not an error of ours.
+        _quiet_stdout()
+        return 0
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at devnull so the interpreter's final flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

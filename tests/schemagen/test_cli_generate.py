@@ -167,3 +167,18 @@ def test_broken_sources_file_exits_2(tmp_path, capsys):
     sources = _write(tmp_path / "sources.json", {"documents": [{"url": "x"}]})
     assert main(["generate", "--sources", sources, "--out", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err.startswith(f"{sources}#/documents/0: expected {{file, ...}}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"openapi": "3.1.0", "a": ' + "[" * 100_000 + "]" * 100_000 + "}", "[" * 100_000],
+    ids=["deep-document", "deep-array"],
+)
+def test_a_deeply_nested_document_is_one_clear_error(tmp_path, capsys, text):
+    source = tmp_path / "deep.schema.json"
+    source.write_text(text, encoding="utf-8")
+    assert main(["generate", str(source), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "deep.schema.json" in err and "nested too deeply" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()

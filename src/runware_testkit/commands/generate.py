@@ -68,6 +68,13 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"runware-testkit generate: {exc}", file=sys.stderr)
         return 2
+    except RecursionError:
+        names = ", ".join(i.display for i in inputs) or "the sources"
+        print(
+            f"runware-testkit generate: {names}: nested too deeply to be a model's contract",
+            file=sys.stderr,
+        )
+        return 2
     if args.check:
         stale = [
             name

@@ -90,6 +90,8 @@ def load_json_document(text: str, file: str) -> Any:
         ) from None
     except ValueError as exc:
         raise SourceError(file, "", f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise SourceError(file, "", "nested too deeply to be a schema document") from None
 
 
 def resolve(document: Any, pointer: str) -> tuple[bool, Any]:
