@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,7 +12,18 @@ from hypothesis import strategies as st
 from runware_testkit import validate_request
 from runware_testkit.strategies import KINDS, InvalidExample, invalid_requests
 
-from .support import MODELS, request_schema, schema_errors
+from .support import (
+    MODELS,
+    UPSTREAM_MODELS,
+    request_schema,
+    schema_errors,
+    strict_oracle,
+    upstream_contract,
+    upstream_items,
+)
+
+CROSS_FIELD = {"broken pair", "bad preset", "incompatible", "broken condition"}
+RULE_KEYWORDS = {"not", "oneOf", "anyOf", "dependentRequired", "required"}
 
 
 def _reported(example: InvalidExample) -> set[tuple[str, object]]:
@@ -78,11 +92,12 @@ def test_each_kind_alone(air, kind):
 
 
 def test_every_kind_applies_to_some_model():
+    contract = upstream_contract()
     for kind in KINDS:
         usable = []
-        for air in MODELS:
+        for air in (*MODELS, *UPSTREAM_MODELS):
             try:
-                invalid_requests(air, kinds=[kind])
+                invalid_requests(air, kinds=[kind], contract=contract)
                 usable.append(air)
             except ValueError:
                 pass
@@ -104,3 +119,158 @@ def test_bad_arguments_are_refused():
         invalid_requests("runway:2@1", kinds=["broken pair"], count=2)
     with pytest.raises(ValueError, match="at least 1"):
         invalid_requests(count=0)
+
+
+# -- Runware's published documents (upstream data) -------------------------------------------
+def _labelled_paths(example: InvalidExample) -> list[list[str]]:
+    found = []
+    for violation in example.violations:
+        params = (
+            violation.parameter if isinstance(violation.parameter, list) else [violation.parameter]
+        )
+        found += [p.split(".") for p in params]
+    return found
+
+
+def _related(location: list[str], labelled: list[list[str]]) -> bool:
+    return any(location[: len(p)] == p or p[: len(location)] == location for p in labelled)
+
+
+def _names(rule: Any) -> str:
+    return json.dumps(rule)
+
+
+def _assert_oracle_agrees(air: str, example: InvalidExample) -> None:
+    """Plain jsonschema (the kit's uuid/uri checks) rejects the task, for the labelled reasons:
+    every error lies at or around a labelled parameter, an error from the cross-field rules
+    comes from a rule naming a labelled parameter, and a cross-field label is seen as one."""
+    errors = list(strict_oracle(air).iter_errors(example.task))
+    kinds = {str(v.kind) for v in example.violations}
+    if kinds == {"conflict"}:
+        assert not errors  # a reused taskUUID is only visible with the history
+        return
+    assert errors, example
+    labelled = _labelled_paths(example)
+    items = upstream_items(air)
+    from_rules = []
+    for error in errors:
+        location = [str(p) for p in error.absolute_path]
+        assert _related(location, labelled), (location, error.message[:300], example)
+        if list(error.relative_schema_path)[:1] == ["allOf"]:
+            rule = _names(items["allOf"][error.relative_schema_path[1]])
+            names = [p[-1] for p in labelled if not p[-1].isdigit()]
+            assert any(f'"{n}"' in rule for n in names), (rule[:300], example)
+            from_rules.append(error)
+    if kinds & CROSS_FIELD and kinds <= CROSS_FIELD | {"unknown key", "conflict"}:
+        assert from_rules or any(len(p) > 1 for p in labelled), example
+
+
+@pytest.mark.parametrize("air", UPSTREAM_MODELS)
+@settings(max_examples=60, database=None, deadline=None)
+@given(data=st.data())
+def test_invalid_tasks_fail_the_published_schema_for_the_labelled_reasons(air, data):
+    count = data.draw(st.sampled_from([1, 1, 2, 3]))
+    example = data.draw(invalid_requests(air, count=count, contract=upstream_contract()))
+    assert example.model == air and len(example.violations) == count
+    _assert_oracle_agrees(air, example)
+
+
+def _cross_field_kinds(air: str) -> list[str]:
+    found = []
+    for kind in sorted(CROSS_FIELD):
+        try:
+            invalid_requests(air, kinds=[kind], contract=upstream_contract())
+            found.append(kind)
+        except ValueError:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("air", UPSTREAM_MODELS)
+def test_each_cross_field_rule_is_broken_alone(air):
+    kinds = _cross_field_kinds(air)
+    if not kinds:
+        pytest.skip(f"{air} has no cross-field rule")
+    seen: set[str] = set()
+
+    @settings(max_examples=40, database=None, deadline=None)
+    @given(invalid_requests(air, kinds=kinds, contract=upstream_contract()))
+    def check(example):
+        (violation,) = example.violations
+        seen.add(violation.code)
+        errors = list(strict_oracle(air).iter_errors(example.task))
+        # Only cross-field rules fail: the task object's allOf, or an object's own rule.
+        assert errors, example
+        for error in errors:
+            keywords = [str(k) for k in error.relative_schema_path]
+            assert keywords[:1] == ["allOf"] or keywords[-1] in RULE_KEYWORDS, (
+                keywords,
+                error.message[:300],
+            )
+        _assert_oracle_agrees(air, example)
+
+    check()
+    assert seen
+
+
+def test_cross_field_labels_on_the_published_rules():
+    contract = upstream_contract()
+    expected = {
+        "bfl:flux@3-image": {
+            "missingHeight",
+            "missingWidth",
+            "incompatibleParameters",
+            "unsupportedDimensions",
+            "missingInputs",
+            "missingReferenceImages",
+            "missingText",
+            "missingReferenceIndex",  # a bounding box's sourceBox without its referenceIndex
+        },
+        "bytedance:seedance@2.5": {
+            "missingHeight",
+            "missingWidth",
+            "incompatibleParameters",
+            "unsupportedDimensions",
+            "missingPositivePrompt",
+            "missingVideo",
+            "missingInputs",
+            "invalidDuration",
+        },
+        "lightricks:ltx@2.5-fast": {
+            "missingHeight",
+            "missingWidth",
+            "incompatibleParameters",
+            "unsupportedDimensions",
+            "missingReferenceImages",
+            "missingAudio",
+            "invalidDuration",
+        },
+        "meta:muse@image": {
+            "missingHeight",
+            "missingWidth",
+            "incompatibleParameters",
+            "unsupportedDimensions",
+            "missingInputs",
+            "missingReferenceImages",
+            "missingText",
+        },
+        "minimax:h3@0": {
+            "missingHeight",
+            "missingWidth",
+            "incompatibleParameters",
+            "unsupportedDimensions",
+            "missingInputs",
+            "missingFrameImages",
+            "missingReferenceImages",
+        },
+    }
+    for air, codes in expected.items():
+        seen: set[str] = set()
+
+        @settings(max_examples=150, database=None, deadline=None, derandomize=True)
+        @given(invalid_requests(air, kinds=sorted(CROSS_FIELD), contract=contract))
+        def collect(example):
+            seen.update(v.code for v in example.violations)
+
+        collect()
+        assert seen == codes, (air, seen ^ codes)

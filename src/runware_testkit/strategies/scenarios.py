@@ -131,13 +131,13 @@ def _ancestors(path: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
-def _schema_order(schema: Mapping[str, Any], prefix: str = "") -> list[str]:
+def schema_order(schema: Mapping[str, Any], prefix: str = "") -> list[str]:
     order = []
     for name, child in schema.get("properties", {}).items():
         path = join(prefix, name)
         order.append(path)
         if isinstance(child, Mapping):
-            order += _schema_order(child, path)
+            order += schema_order(child, path)
     return order
 
 
@@ -168,7 +168,7 @@ class Analysis:
         self.schema = schema
         self.ruleset = ruleset
         self.broken = broken
-        self.order = _schema_order(schema)
+        self.order = schema_order(schema)
         self.variables: list[Variable] = []
         self.var_of: dict[str, int] = {}
         self.tables: list[_Table] = []

@@ -254,6 +254,13 @@ def form_of(schema: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _allowed_keys(schema: Any) -> set[str] | None:
+    """The keys an object schema allows (None for a schema that is not an object's)."""
+    if not isinstance(schema, Mapping) or schema.get("type") != "object":
+        return None
+    return {k for k, v in schema.get("properties", {}).items() if v is not False}
+
+
 def _float_multiple(value: float, step: float) -> bool:
     """JSON Schema's own ``multipleOf`` test for a fractional step (binary float division)."""
     quotient = value / step
@@ -354,12 +361,24 @@ class Compiler:
                     return False
         return True
 
+    def plan(self, analysis: Any, path: str) -> ScenarioPlan:
+        """The scenarios of ``analysis`` (an object's rules, found at ``path``) under this
+        compiler's pins and form. Raises `UnsupportedSchema` when the pins leave none."""
+        return ScenarioPlan(
+            analysis,
+            path,
+            self.form,
+            self.pinned_presence,
+            self.pinned_value,
+            self._pins_fit,
+            _NO_VALUE,
+        )
+
     # -- dispatch -----------------------------------------------------------------------------
     def node(self, schema: Any, path: str = "") -> st.SearchStrategy[Any]:
         """A strategy for values valid against ``schema`` found at dotted ``path``."""
-        if schema is True or schema is False:
-            raise UnsupportedSchema(f"{path or '<root>'}: the boolean schema {schema!r}")
-        schema = dict(schema)
+        if not isinstance(schema, Mapping):
+            raise UnsupportedSchema(f"{path or '<root>'}: the schema {schema!r}")
         _check_keywords(schema, path)
         pinned = self._pin(path)
         if pinned is not None:
@@ -445,10 +464,19 @@ class Compiler:
             raise UnsupportedSchema(f"{path}: oneOf whose branches may overlap")
         return st.one_of([self.node(b, path) for b in branches])
 
-    def _any_of(self, schema: dict[str, Any], path: str) -> st.SearchStrategy[Any]:
+    def _any_of(self, schema: Mapping[str, Any], path: str) -> st.SearchStrategy[Any]:
         outer = {k: v for k, v in schema.items() if k not in ("anyOf", "default", "title")}
+        branches = list(schema["anyOf"])
+        sizes = [_allowed_keys(b) for b in branches]
+        if self.form == "maximal" and any(k is not None for k in sizes):
+            # Object alternatives (a key left out, or kept with narrowed values): the maximal
+            # form takes those that keep the most keys.
+            most = max(len(k) for k in sizes if k is not None)
+            branches = [
+                b for b, k in zip(branches, sizes, strict=True) if k is None or len(k) == most
+            ]
         choices = []
-        for branch in schema["anyOf"]:
+        for branch in branches:
             form = form_of(branch)
             merged = {**outer, **branch}
             choices.append(
@@ -476,17 +504,7 @@ class Compiler:
         ruleset = rules_of(schema)
         broken = self.broken if any(c is self.broken for c in ruleset.clauses) else None
         analysis = analyse(schema, broken)
-        plan = None
-        if analysis.variables:
-            plan = ScenarioPlan(
-                analysis,
-                path,
-                self.form,
-                self.pinned_presence,
-                self.pinned_value,
-                self._pins_fit,
-                _NO_VALUE,
-            )
+        plan = self.plan(analysis, path) if analysis.variables else None
 
         self._prepare(schema, path, plan.member_paths() if plan is not None else {})
         for where, value_schema in plan.value_schemas() if plan is not None else []:
