@@ -34,6 +34,8 @@ __all__ = [
     "finite_values",
     "json_key",
     "schema_types",
+    "typed_branches",
+    "value_types",
 ]
 
 #: Keywords that only annotate; they never constrain a value.
@@ -92,6 +94,59 @@ def schema_types(schema: Mapping[str, Any]) -> set[str] | None:
     if "number" in found:
         found.add("integer")
     return found
+
+
+def value_types(schema: Any) -> set[str] | None:
+    """The JSON types a schema's values can have: by ``type``, or by its ``const``/``enum``."""
+    if not isinstance(schema, Mapping):
+        return None
+    found = schema_types(schema)
+    if found is not None:
+        return found
+    listed = [schema["const"]] if "const" in schema else schema.get("enum")
+    if not isinstance(listed, list):
+        return None
+    names = {_json_type(v) for v in listed}
+    return names | {"integer"} if "number" in names else names
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, dict) else "null"
+
+
+def typed_branches(schema: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    """The ``oneOf`` branches of ``schema`` (each merged with the keywords beside it) when
+    they have pairwise disjoint JSON types, so "exactly one" is "any one"; else None."""
+    branches = schema.get("oneOf")
+    if not isinstance(branches, list) or len(branches) < 2:
+        return None
+    outer = {k: v for k, v in schema.items() if k not in ("oneOf", "default")}
+    merged = []
+    for branch in branches:
+        if not isinstance(branch, Mapping):
+            return None
+        combined = {**outer, **branch}
+        if "type" not in branch and ("const" in branch or "enum" in branch):
+            combined.pop("type", None)
+        merged.append(combined)
+    kinds = [value_types(b) for b in merged]
+    if any(k is None for k in kinds):
+        return None
+    for i, a in enumerate(kinds):
+        for b in kinds[i + 1 :]:
+            if a & b:  # type: ignore[operator]
+                return None
+    return merged
 
 
 def _constraints(schema: Mapping[str, Any]) -> dict[str, Any]:
@@ -190,16 +245,19 @@ def _is_rule_free(schema: Mapping[str, Any]) -> bool:
 
 def conjoin(a: Any, b: Any) -> Any:
     """A schema for the values both ``a`` and ``b`` accept, or None when there are none."""
-    if b is True or (isinstance(b, Mapping) and not _constraints(b)):
-        return a
     if a is False or b is False:
         return None
+    if b is True or (isinstance(b, Mapping) and not _constraints(b)):
+        return a
     if a is True:
         return dict(b)
     b = _constraints(b)
     values = finite_values(a)
     if values is not None:
         return _enum([v for v in values if accepts(b, v)], a)
+    branches = typed_branches(a)
+    if branches is not None:
+        return _one_of([conjoin(branch, b) for branch in branches])
     if "anyOf" in a and _is_rule_free(a):
         return _distribute(a, lambda branch: conjoin(branch, b))
     if "allOf" in b:
@@ -240,6 +298,13 @@ def _distribute(schema: Mapping[str, Any], apply: Any) -> Any:
     if not alive:
         return None
     return alive[0] if len(alive) == 1 else {"anyOf": alive}
+
+
+def _one_of(branches: list[Any]) -> Any:
+    alive = [b for b in branches if b is not None]
+    if not alive:
+        return None
+    return alive[0] if len(alive) == 1 else {"oneOf": alive}
 
 
 def _only_any_of(schema: Any) -> bool:
@@ -313,6 +378,13 @@ def exclude(a: Any, b: Any) -> Any:
     mine, theirs = schema_types(a), schema_types(b)
     if mine is not None and theirs is not None and not mine & theirs:
         return a
+    if set(b) <= {"const", "enum"}:
+        listed = [b["const"]] if "const" in b else list(b.get("enum", []))
+        if not any(accepts(a, v) for v in listed):
+            return a
+    branches = typed_branches(a)
+    if branches is not None:
+        return _one_of([exclude(branch, b) for branch in branches])
     if "anyOf" in a and _is_rule_free(a):
         return _distribute(a, lambda branch: exclude(branch, b))
     if set(b) == {"not"}:

@@ -728,11 +728,18 @@ class ScenarioPlan:
                 node = children[picked]
         return decisions
 
+    def _choices(self, option: Option) -> st.SearchStrategy[Any]:
+        """``sampled_from`` over an option's values or rows, built once."""
+        found = self._value_strategies.get(id(option))
+        if found is None or found[0] is not option:
+            found = self._value_strategies[id(option)] = (option, st.sampled_from(option.data))
+        return found[1]
+
     def _decide(self, draw: st.DrawFn, var: int, index: int, out: dict[str, Decision]) -> None:
         option = self.options[var][index]
         assert option is not None
         members = self.analysis.variables[var].members
-        row = draw(st.sampled_from(option.data)) if option.kind == "tuples" else None
+        row = draw(self._choices(option)) if option.kind == "tuples" else None
         for member in members:
             where = join(self.base, member)
             if member not in option.present:
@@ -740,10 +747,7 @@ class ScenarioPlan:
             elif option.kind == "tuples" and member in row:
                 out[where] = Decision(True, value=row[member], has_value=True)
             elif option.kind == "values":
-                key = id(option)
-                if key not in self._value_strategies:
-                    self._value_strategies[key] = (option, st.sampled_from(option.data))
-                out[where] = Decision(True, strategy=self._value_strategies[key][1])
+                out[where] = Decision(True, strategy=self._choices(option))
             elif option.kind in ("schema", "free", "tuples"):
                 schema = option.data if option.kind == "schema" else self.analysis.schema_at(member)
                 out[where] = Decision(True, schema=schema)

@@ -45,7 +45,7 @@ from typing import Any, Literal
 from hypothesis import strategies as st
 
 from . import primitives
-from .refine import ANNOTATIONS, UnsupportedSchema, conjoin, finite_values, schema_types
+from .refine import ANNOTATIONS, UnsupportedSchema, conjoin, finite_values, typed_branches
 from .rules import Clause, Preset, join
 from .scenarios import ScenarioPlan, analyse, clause_exclusions, rules_of
 
@@ -445,22 +445,12 @@ class Compiler:
                 if isinstance(entry.get("minimum"), int):
                     limits[f"min_{entry['operation']}"] = entry["minimum"]
 
-    def _one_of(self, schema: dict[str, Any], path: str) -> st.SearchStrategy[Any]:
+    def _one_of(self, schema: Mapping[str, Any], path: str) -> st.SearchStrategy[Any]:
         values = finite_values(schema)
         if values is not None:
             return st.sampled_from(values)
-        outer = {k: v for k, v in schema.items() if k not in ("oneOf", "default")}
-        branches = [{**outer, **b} for b in schema["oneOf"] if isinstance(b, dict)]
-        kinds = [schema_types(b) for b in branches]
-        if (
-            any(k is None for k in kinds)
-            or len(branches) < 2
-            or any(
-                a & b
-                for i, a in enumerate(kinds)
-                for b in kinds[i + 1 :]  # type: ignore[operator]
-            )
-        ):
+        branches = typed_branches(schema)
+        if branches is None:
             raise UnsupportedSchema(f"{path}: oneOf whose branches may overlap")
         return st.one_of([self.node(b, path) for b in branches])
 
