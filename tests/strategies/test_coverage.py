@@ -149,7 +149,7 @@ def test_the_published_documents_are_covered_too(air):
             if (model.property_schema(p) or {}).get("type") == "array"
         }
     )
-    tasks = _draw_examples(air, contract, 300, tuple(arrays))
+    tasks = _draw_examples(air, contract, EXAMPLES_PER_MODEL, tuple(arrays))
     # In an array with `contains` (a frame list needing an item that is no last frame) a last
     # frame only stands beside that item, so it is rare by construction; that it is reached
     # is checked in test_schema_walk.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import struct
 from collections.abc import Callable
 from typing import Any
 
@@ -251,3 +253,18 @@ def test_upstream_items_are_used_as_published():
         request = contract.model(air).request
         kept = {k: v for k, v in request.items() if k not in ("$schema", "$id", "title")}
         assert kept == upstream_items(air)
+
+
+FLUX = "bfl:flux@3-image"
+
+
+@settings(max_examples=40, database=None, deadline=None)
+@given(requests(FLUX, contract=upstream_contract(), **{"inputs.referenceImages": PRESENT}))
+def test_inline_reference_images_meet_the_documents_minimum_size(task):
+    # FLUX 3's x-constraints: each reference image at least 128 x 128 pixels.
+    for image in task["inputs"]["referenceImages"]:
+        if image.startswith("data:") or not (":" in image or "-" in image):
+            data = base64.b64decode(image.split(",", 1)[-1])
+            assert data.startswith(b"\x89PNG")
+            width, height = struct.unpack(">II", data[16:24])
+            assert width >= 128 and height >= 128
