@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test serve schemas lint bench soak clean install
+.PHONY: test serve schemas lint bench soak clean install dist
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 2; }
@@ -46,3 +46,8 @@ soak: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+
+# The wheel a release would upload, in dist/ (tests/distribution builds its own copy).
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m pip wheel --no-deps --quiet -w dist .

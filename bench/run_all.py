@@ -38,6 +38,7 @@ SCRIPTS = {
     "server": 300,
     "lint": 900,
     "memory": 900,
+    "bench_generate": 120,
 }
 """Script name (bench/NAME.py) -> timeout in seconds."""
 
@@ -223,6 +224,24 @@ def memory_rows(data: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def generate_rows(data: dict[str, Any]) -> list[Row]:
+    """The schema generator over every pinned page and document (kit only)."""
+    rows = data["rows"]
+    picks = (
+        ("all pinned sources (make schemas)", "generate, all pinned pages and documents"),
+        ("OpenAPI documents", "generate, the OpenAPI documents alone"),
+    )
+    return [
+        alone(
+            "schemagen",
+            f"{label} ({rows[key]['sources']} sources), median ms",
+            fmt(rows[key]["median_ms"], 1),
+        )
+        for key, label in picks
+        if key in rows
+    ]
+
+
 BUILDERS = {
     "server": server_rows,
     "startup": startup_rows,
@@ -231,6 +250,7 @@ BUILDERS = {
     "strategies": strategies_rows,
     "plugin": plugin_rows,
     "memory": memory_rows,
+    "bench_generate": generate_rows,
 }
 
 

@@ -7,11 +7,11 @@ with ``validate_request``; "valid/s" counts only the examples it accepts.
 
 A second measurement does the same for one model imported from Runware's published per-model
 OpenAPI documents (``--imported``, default ``bytedance:seedance@2.5``, whose task object carries
-exclusions, if/then rules and width/height presets): its request schema from the contract when
-the kit ships it, else the document's ``components.schemas.RequestBody.items`` as published
-(``tests/strategies/data/runware-openapi/``). Those examples are checked with plain jsonschema
-(``Draft202012Validator`` on that schema, with the kit's ``uuid``/``uri`` format checks), an
-oracle independent of the kit's validator.
+exclusions, if/then rules and width/height presets), drawn from the kit's imported request
+schema. Those examples are checked with plain jsonschema (``Draft202012Validator`` with the
+kit's ``uuid``/``uri`` format checks) on the document's ``components.schemas.RequestBody.items``
+as Runware publishes it (``contract/schemas/``), an oracle independent of the kit's importer and
+validator; hypothesis-jsonschema draws from that same published schema.
 
 hypothesis-jsonschema 0.23.1 does not run on current Hypothesis, so its side runs in an isolated
 virtualenv (``.venv-bench-hjs``, created on first use with hypothesis 6.98.0) as a subprocess
@@ -40,12 +40,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from jsonschema import Draft202012Validator
 
 from runware_testkit import validate_request
-from runware_testkit.contract import Contract, ModelContract, load_contract
+from runware_testkit.contract import Contract, load_contract
+from runware_testkit.resources import contract_dir
 from runware_testkit.strategies import requests
 from runware_testkit.validation.formats import format_checker
 
 ROOT = Path(__file__).resolve().parent.parent
-PUBLISHED = ROOT / "tests" / "strategies" / "data" / "runware-openapi"
 IMPORTED = "bytedance:seedance@2.5"
 HJS_VENV = ROOT / ".venv-bench-hjs"
 HJS_PINS = ["hypothesis==6.98.0", "hypothesis-jsonschema==0.23.1", "jsonschema"]
@@ -117,33 +117,14 @@ def rejected(examples: list[Any]) -> tuple[int, int, collections.Counter[str]]:
     return bad, beyond_uuid, codes
 
 
-def imported_contract(air: str) -> tuple[Contract, str]:
-    """A contract holding model ``air`` and where its request schema came from: the shipped
-    contract when it has the model, else the published document's ``items`` added to it."""
-    contract = load_contract()
-    model = contract.model(air)
-    if model is not None:
-        return contract, f"schemas/models/{model.slug}/request.schema.json"
-    for path in sorted(PUBLISHED.glob("*.schema.json")):
+def published_items(air: str) -> tuple[dict[str, Any], str]:
+    """The task object schema of ``air`` as Runware publishes it, and where it was read."""
+    for path in sorted((contract_dir() / "schemas").glob("*.schema.json")):
         document = json.loads(path.read_text(encoding="utf-8"))
-        if document["info"].get("x-air-id") != air:
-            continue
-        items = document["components"]["schemas"]["RequestBody"]["items"]
-        slug = document["info"]["x-model-id"]
-        found = ModelContract(
-            air=air,
-            slug=slug,
-            title=document["info"]["title"],
-            task_type=items["properties"]["taskType"]["const"],
-            documentation=f"https://runware.ai/docs/models/{slug}",
-            request=items,
-            result={},
-            openapi=document,
-        )
-        models = {**contract.models, air: found}
-        where = f"{path.relative_to(ROOT)} (components.schemas.RequestBody.items)"
-        return Contract(contract.root, models, contract.platform, contract.request_array), where
-    raise SystemExit(f"unknown model {air}: not in the contract nor in {PUBLISHED}")
+        if document.get("info", {}).get("x-air-id") == air:
+            items = document["components"]["schemas"]["RequestBody"]["items"]
+            return items, f"contract/schemas/{path.name} (components.schemas.RequestBody.items)"
+    raise SystemExit(f"no published document of {air} in {contract_dir() / 'schemas'}")
 
 
 def rejected_by_schema(
@@ -162,9 +143,12 @@ def rejected_by_schema(
 
 
 def measure_imported(air: str, count: int) -> dict[str, Any]:
-    """Kit and hypothesis-jsonschema on the imported model ``air``, checked by jsonschema."""
-    contract, source = imported_contract(air)
-    schema = contract.models[air].request
+    """Kit and hypothesis-jsonschema on the imported model ``air``, checked by jsonschema on
+    the published schema."""
+    contract: Contract = load_contract()
+    if contract.model(air) is None:
+        raise SystemExit(f"unknown model {air}")
+    schema, source = published_items(air)
     kit_s, kit_examples = run_kit(air, count, contract)
     out: dict[str, Any] = {"model": air, "schema": source, "examples": count, "rows": {}}
     sides: list[tuple[str, float, list[Any]]] = [

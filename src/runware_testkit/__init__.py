@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 # Public names loaded on first access, so that ``import runware_testkit`` stays cheap
 # (no jsonschema or pydantic until a validator or model is actually used).

@@ -15,8 +15,14 @@ Marker
 Options
     ``--runware-progression SPEC`` and ``--runware-seed N`` (or the ini keys
     ``runware_progression`` / ``runware_seed``) set defaults for every test;
+    ``--runware-contract DIR`` (repeatable, or the ini key ``runware_contracts``, one directory
+    per line, relative to the rootdir) adds user contract directories to the model registry
+    of both fixtures, the validator and the strategies, like ``RUNWARE_TESTKIT_CONTRACTS``;
     ``--runware-live`` runs marked tests against the real API when ``RUNWARE_API_KEY`` is set
-    (fake-only calls then skip), and skips them with the reason when it is not.
+    (fake-only calls then skip), and skips them with the reason when it is not;
+    ``--runware-url URL`` (or ``RUNWARE_TESTKIT_URL``) makes ``runware_server`` a namespace of
+    its own, per test, on the fake running at URL (``runware-testkit serve``), driven over its
+    control API (``--runware-token`` / ``RUNWARE_TESTKIT_CONTROL_TOKEN`` when it wants one).
 
 This module imports only pytest at load time: everything else loads when a fixture is used.
 """
@@ -33,13 +39,17 @@ if TYPE_CHECKING:
     from .testing.live_api import LiveRunware
     from .testing.mock_fixture import RunwareMock
     from .testing.options import FakeOptions
+    from .testing.remote import RemoteFake
     from .testing.server_fixture import RunwareServer
 
 MARKER = "runware"
 API_KEY_ENV = "RUNWARE_API_KEY"
+URL_ENV = "RUNWARE_TESTKIT_URL"
+TOKEN_ENV = "RUNWARE_TESTKIT_CONTROL_TOKEN"
 _MARKER_HELP = (
     "runware(progression='immediate', scenarios=(), api_keys=None, seed=None, clock='system', "
-    "base_urls=('https://api.runware.ai/v1',), live=True): configure the runware_server / "
+    "base_urls=('https://api.runware.ai/v1',), live=True, passthrough=True, clients=None): "
+    "configure the runware_server / "
     "runware_mock fake for this test; see runware_testkit.testing.FakeOptions"
 )
 
@@ -70,7 +80,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"run tests marked @pytest.mark.runware against the real Runware API "
         f"(needs {API_KEY_ENV}; calls that need the fake skip)",
     )
+    group.addoption(
+        "--runware-contract",
+        dest="runware_contracts",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a contract directory made by `runware-testkit generate ... --out DIR` whose "
+        "models the fake, the validator and the strategies know (repeatable)",
+    )
+    group.addoption(
+        "--runware-url",
+        dest="runware_url",
+        default=None,
+        metavar="URL",
+        help="use the fake already running at URL (`runware-testkit serve`, a CI service) for "
+        "runware_server instead of starting one; each test gets a namespace of its own there, "
+        f"so parallel runs never see each other's tasks (default: ${URL_ENV})",
+    )
+    group.addoption(
+        "--runware-token",
+        dest="runware_token",
+        default=None,
+        metavar="TOKEN",
+        help=f"control token of the fake at --runware-url (default: ${TOKEN_ENV})",
+    )
     parser.addini("runware_progression", "default progression of fake tasks", default="")
+    parser.addini(
+        "runware_contracts",
+        "contract directories (one per line, relative to the rootdir) added to the model registry",
+        type="linelist",
+        default=[],
+    )
     parser.addini("runware_seed", "default seed of the fake's UUIDs and result seeds", default="")
 
 
@@ -79,22 +120,43 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _MARKER_HELP)
     progression = _default_progression(config)
     if progression is not None:
-        from .fake_server.progression import parse_progression
+        from .fake_server.engine.progression import parse_progression
 
         try:
             parse_progression(progression)
         except ValueError as exc:
             raise pytest.UsageError(f"--runware-progression: {exc}") from None
     _default_seed(config)
+    _use_contracts(config)
+
+
+def _use_contracts(config: pytest.Config) -> None:
+    given = list(config.getoption("runware_contracts") or [])
+    given += [str(config.rootpath / line) for line in config.getini("runware_contracts")]
+    if not given:
+        return
+    from .contract import ContractError, use_contracts
+
+    try:
+        use_contracts(given)
+    except ContractError as exc:
+        raise pytest.UsageError(f"--runware-contract / runware_contracts: {exc}") from None
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    """Say so in the header when marked tests go to the real API."""
+    """Say so in the header when marked tests go to the real API or to a fake elsewhere."""
+    lines = []
+    url = _remote_url(config)
+    if url:
+        lines.append(f"runware: runware_server uses the fake at {url}, a namespace per test")
     if not config.getoption("runware_live"):
-        return []
+        return lines
     if os.environ.get(API_KEY_ENV, "").strip():
-        return ["runware: --runware-live, marked tests run against https://api.runware.ai/v1"]
-    return [f"runware: --runware-live without {API_KEY_ENV}: marked tests will be skipped"]
+        return [
+            *lines,
+            "runware: --runware-live, marked tests run against https://api.runware.ai/v1",
+        ]
+    return [*lines, f"runware: --runware-live without {API_KEY_ENV}: marked tests will be skipped"]
 
 
 # -- fixtures ----------------------------------------------------------------------------------
@@ -114,6 +176,24 @@ def _runware_session_server() -> Iterator[RunwareServer]:
 
 
 @pytest.fixture(scope="session")
+def _runware_remote(request: pytest.FixtureRequest) -> Iterator[RemoteFake]:
+    """The fake at ``--runware-url``, connected once per session (per xdist worker)."""
+    from .testing.remote import RemoteFakeError, connect
+
+    config = request.config
+    url = _remote_url(config)
+    token = config.getoption("runware_token") or os.environ.get(TOKEN_ENV, "").strip() or None
+    try:
+        remote = connect(url, token)
+    except (RemoteFakeError, ValueError) as exc:
+        pytest.fail(f"--runware-url {url}: {exc}", pytrace=False)
+    try:
+        yield remote
+    finally:
+        remote.close()
+
+
+@pytest.fixture(scope="session")
 def _runware_session_mock() -> Iterator[RunwareMock]:
     """The session's in-process fake and its event-loop thread, opened on first use."""
     from .testing.mock_fixture import RunwareMock
@@ -126,14 +206,25 @@ def _runware_session_mock() -> Iterator[RunwareMock]:
 
 
 @pytest.fixture
-def runware_server(request: pytest.FixtureRequest) -> Iterator[RunwareServer | LiveRunware]:
+def runware_server(
+    request: pytest.FixtureRequest,
+) -> Iterator[RunwareServer | RemoteFake | LiveRunware]:
     """A fake Runware API on 127.0.0.1 (``base_url``, ``ws_url``, ``api_key``), reset for
     this test, with the control mirror (``journal``, ``advance``, ``fail_next`` ...) and the
-    assertions. Configure it with ``@pytest.mark.runware(...)``."""
+    assertions. Configure it with ``@pytest.mark.runware(...)``. Under ``--runware-url`` it is
+    a namespace of its own on that fake, closed when the test ends."""
     options = _options(request)
     live = _live_target(request, options)
     if live is not None:
         yield live
+        return
+    if _remote_url(request.config):
+        remote: RemoteFake = request.getfixturevalue("_runware_remote")
+        namespace = remote.open_namespace(options)
+        try:
+            yield namespace
+        finally:
+            namespace.close()
         return
     server: RunwareServer = request.getfixturevalue("_runware_session_server")
     server.reset(options)
@@ -187,8 +278,13 @@ def _options(request: pytest.FixtureRequest) -> FakeOptions:
         if marker is not None:
             options = options.merged(marker.kwargs, where="@pytest.mark.runware option")
     except (TypeError, ValueError) as exc:
-        pytest.fail(f"@pytest.mark.runware: {exc}", pytrace=False)
-    return options
+        problem = str(exc)
+    else:
+        return options
+    # Failed outside the except block, so the report shows the message once (not the
+    # ValueError, then "during handling of the above exception", then the same text again).
+    prefix = "" if problem.startswith("unknown @pytest.mark.runware") else "@pytest.mark.runware: "
+    pytest.fail(f"{prefix}{problem}", pytrace=False)
 
 
 def _live_target(request: pytest.FixtureRequest, options: FakeOptions) -> LiveRunware | None:
@@ -211,6 +307,11 @@ def _live_target(request: pytest.FixtureRequest, options: FakeOptions) -> LiveRu
     from .testing.live_api import LiveRunware
 
     return LiveRunware(key)
+
+
+def _remote_url(config: pytest.Config) -> str | None:
+    url = config.getoption("runware_url") or os.environ.get(URL_ENV, "")
+    return url.strip() or None
 
 
 def _default_progression(config: pytest.Config) -> str | None:

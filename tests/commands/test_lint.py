@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,8 @@ from jsonschema import Draft7Validator
 
 from runware_testkit import __version__
 from runware_testkit.cli import main
+from runware_testkit.contract import load_contract
+from runware_testkit.validation import Validator
 
 BROKEN = Path(__file__).parents[1] / "lint" / "fixtures" / "broken"
 
@@ -87,7 +92,9 @@ def test_unreadable_input_exits_2_naming_the_file(
     code, out, err = run(capsys, "bad.json", "ok.json")
     assert code == 2
     assert err == message + "\n"
-    assert out == "No problems (1 task in 1 file checked); 1 input could not be read.\n"
+    assert out == (
+        "No problems (1 task in 1 file checked); 1 input could not be read (bad.json).\n"
+    )
 
 
 def test_unreadable_wins_over_problems(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -107,7 +114,7 @@ def test_no_files_matched_and_empty_directory(
         "requests/**/*.json: no files matched",
         "empty: no .json or .jsonl files in this directory",
     ]
-    assert out == "No problems (0 tasks in 0 files checked); 2 inputs could not be read.\n"
+    assert out == "Nothing checked: 2 inputs could not be read (requests/**/*.json, empty).\n"
 
 
 def test_bad_usage_exits_2(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -120,7 +127,9 @@ def test_bad_usage_exits_2(workdir: Path, capsys: pytest.CaptureFixture[str]) ->
     write(workdir / "ok.json", VALID)
     code, out, err = run(capsys, "--model", "runway:9@9", "ok.json")
     assert (code, out) == (2, "")
-    assert "unknown --model 'runway:9@9'; known models: runway:2@1, runway:aleph@2.0" in err
+    known = ", ".join(load_contract().models)
+    assert f"unknown --model 'runway:9@9'; known models: {known}" in err
+    assert "runway:2@1, " in known and "minimax:h3@0" in known
 
 
 def test_format_choices_match_the_formatters() -> None:
@@ -172,6 +181,45 @@ def test_model_option_fills_a_missing_model(
     assert "unsupportedParameter" in out
 
 
+def test_warning_exits_0_unless_strict(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = write(workdir / "lower.json", {**VALID, "outputFormat": "webm"})
+    code, out, err = run(capsys, name)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "lower.json:9:19: warning: nonCanonicalValue outputFormat: 'webm' accepted as 'WEBM'; "
+        "enum values are matched regardless of case, the documented spelling is 'WEBM'",
+        "No problems, 1 warning (1 task in 1 file checked).",
+    ]
+    assert run(capsys, "--strict", name)[0] == 1
+    assert run(capsys, "--strict", "-q", name) == (1, "", "")
+
+
+def test_unknown_model_is_a_notice_unless_unknown_error(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = write(workdir / "image.json", {**VALID, "taskType": "imageInference", "model": "x:y@1"})
+    code, out, err = run(capsys, name)
+    assert code == 0
+    assert out == (
+        "No problems (0 tasks in 1 file checked; 1 task not checked, the kit has no contract "
+        "for its model).\n"
+    )
+    assert err.startswith("image.json:4:12: notice: unknownModel task not checked: model: ")
+    code, out, err = run(capsys, "--unknown", "error", name)
+    assert (code, err) == (1, "")
+    assert out.startswith("image.json:4:12: unknownModel task not checked: model: ")
+    assert out.endswith(
+        "Found 1 problem in 1 file (0 tasks in 1 file checked; 1 task not checked, the kit has "
+        "no contract for its model).\n"
+    )
+    code, out, _ = run(capsys, "--format", "github", name)
+    assert code == 0
+    assert out.startswith("::notice file=image.json,line=4,col=12,title=unknownModel::")
+    with pytest.raises(SystemExit) as info:
+        main(["lint", "--unknown", "maybe", name])
+    assert info.value.code == 2
+
+
 def test_quiet_and_no_summary(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     name = write(workdir / "bad.json", {**VALID, "seed": -1})
     assert run(capsys, "-q", name) == (1, "", "")
@@ -184,9 +232,18 @@ def test_quiet_and_no_summary(workdir: Path, capsys: pytest.CaptureFixture[str])
 # --- formats (snapshots over the broken fixtures) ------------------------------------------------
 
 
+@cache
+def aleph_validator() -> Validator:
+    """A validator over the two Aleph models the broken fixtures are written for."""
+    full = load_contract()
+    models = {air: full.models[air] for air in ("runway:2@1", "runway:aleph@2.0")}
+    return Validator(dataclasses.replace(full, models=models))
+
+
 @pytest.fixture
 def in_broken(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(BROKEN)
+    monkeypatch.setattr("runware_testkit.validation.default_validator", aleph_validator)
 
 
 def normalized(out: str, fmt: str) -> str:
@@ -203,8 +260,27 @@ def test_format_snapshot(
     fmt: str, in_broken: None, capsys: pytest.CaptureFixture[str], snapshot: Any
 ) -> None:
     code, out, err = run(capsys, "--format", fmt, ".")
-    assert (code, err) == (1, "")
+    assert code == 1
+    # The text format puts the tasks not checked on standard error; the others report them.
+    assert err == (notices() if fmt == "text" else "")
     assert normalized(out, fmt) == snapshot
+
+
+def notices() -> str:
+    """The notices of the broken fixtures' two tasks for models without a contract."""
+    from runware_testkit import validation
+
+    known = ", ".join(validation.default_validator().models)
+    return "".join(
+        f"{name}:4:12: notice: unknownModel task not checked: model: the kit has no contract "
+        f"for '{model}' (known models: {known}); to add one, run `runware-testkit generate "
+        "PAGE_OR_SCHEMA --out DIR`, then pass `--contract DIR` or set "
+        "RUNWARE_TESTKIT_CONTRACTS=DIR\n"
+        for name, model in (
+            ("unknown-model-image.json", "acme:paint@1"),
+            ("unknown-model.json", "runway:3@1"),
+        )
+    )
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
@@ -370,3 +446,37 @@ def test_sarif_log_is_valid(in_broken: None, capsys: pytest.CaptureFixture[str])
     )
     assert "helpUri" not in next(r for r in rules if r["id"] == "unknownModel")
     assert run_["invocations"][0]["executionSuccessful"] is False
+
+
+# --- a user contract built from Runware's published documents -----------------------------------
+
+
+@pytest.fixture
+def no_user_contracts() -> Iterator[None]:
+    """``--contract`` registers directories for the whole process: forget them afterwards."""
+    from runware_testkit.contract import use_contracts
+
+    use_contracts([])
+    yield
+    use_contracts([])
+
+
+def test_lint_with_a_contract_from_official_documents(
+    workdir: Path, capsys: pytest.CaptureFixture[str], no_user_contracts: None
+) -> None:
+    from tests.validation.official import BFL, PRIVATE_FLUX, build_contract, task
+
+    contract = build_contract(workdir / "contract", rename={BFL: PRIVATE_FLUX})
+    name = write(workdir / "image.json", task(PRIVATE_FLUX, width=1024, outputFormat="png"))
+    code, out, err = run(capsys, name)
+    assert code == 0
+    assert "notice: unknownModel task not checked" in err
+    code, out, err = run(capsys, "--contract", str(contract), name)
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        "image.json:6:12: missingHeight Missing required parameter: 'height'. width and height "
+        "go together: width was given without height.",
+        "image.json:7:19: warning: nonCanonicalValue outputFormat: 'png' accepted as 'PNG'; enum "
+        "values are matched regardless of case, the documented spelling is 'PNG'",
+        "Found 1 problem and 1 warning in 1 file (1 task in 1 file checked).",
+    ]

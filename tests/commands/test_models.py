@@ -13,16 +13,24 @@ from runware_testkit.contract import load_contract
 def test_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["models"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["AIR", "TITLE", "TASK", "TYPE", "DOCUMENTATION"]
-    assert lines[1].split() == [
+    assert lines[0].split() == ["AIR", "TITLE", "TASK", "TYPE", "ORIGIN", "SOURCE"]
+    rows = {line.split()[0]: line for line in lines[1:]}
+    assert rows["runway:2@1"].split() == [
         "runway:2@1",
         "Runway",
         "Aleph",
         "videoInference",
-        "https://runware.ai/docs/models/runway-aleph",
+        "shipped",
+        "markdown:",
+        "contract/pages/runway-aleph.md",
     ]
-    assert lines[2].startswith("runway:aleph@2.0  Runway Aleph 2.0  videoInference  https://")
-    assert len(lines) == 1 + len(load_contract().models)
+    assert rows["runway:aleph@2.0"].split()[1:5] == ["Runway", "Aleph", "2.0", "videoInference"]
+    assert rows["bytedance:50@1"].split()[-3:] == [
+        "shipped",
+        "openapi:",
+        "contract/schemas/bytedance-video-upscaler.schema.json",
+    ]
+    assert len(lines) == 1 + len(load_contract().models) == 9
 
 
 def test_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -35,7 +43,18 @@ def test_json(capsys: pytest.CaptureFixture[str]) -> None:
             "title": m.title,
             "taskType": m.task_type,
             "documentation": m.documentation,
+            "origin": "shipped",
+            "source": f"{m.source_format}: {m.source}",
         }
         for m in load_contract().models.values()
     ]
-    assert [r["air"] for r in rows] == ["runway:2@1", "runway:aleph@2.0"]
+    assert [r["air"] for r in rows] == [
+        "bfl:flux@3-image",
+        "bytedance:seedance@2.5",
+        "bytedance:50@1",
+        "lightricks:ltx@2.5-fast",
+        "meta:muse@image",
+        "minimax:h3@0",
+        "runway:2@1",
+        "runway:aleph@2.0",
+    ]

@@ -8,10 +8,18 @@ exactly that), while the context manager is cheap enough to build per example.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, assume, given, settings
+import dataclasses
+from collections.abc import Iterator
+from functools import cache
 
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from runware_testkit import contract
 from runware_testkit.strategies import ABSENT, InvalidExample, invalid_requests, requests
 from runware_testkit.testing import mock
+from runware_testkit.validation import Validator
 
 from .conftest import SOURCE
 from .videoedit import VideoEditClient
@@ -34,8 +42,27 @@ def test_any_valid_edit_round_trips(task: dict) -> None:
         fake.assert_all_tasks_valid()
 
 
+@cache
+def _aleph_validator() -> Validator:
+    full = contract.load_contract()
+    aleph = {air: full.models[air] for air in ("runway:2@1", "runway:aleph@2.0")}
+    return Validator(dataclasses.replace(full, models=aleph))
+
+
+@pytest.fixture
+def aleph_models_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The shipped contract also holds models imported from Runware's OpenAPI documents, whose
+    parameters invalid_requests cannot draw yet (as another model's parameter): this example
+    project uses the two Aleph models only."""
+    validator = _aleph_validator()
+    monkeypatch.setattr(contract, "_load_shipped", lambda: validator.contract)
+    monkeypatch.setattr("runware_testkit.validation.default_validator", lambda: validator)
+    yield
+
+
 @SETTINGS
-@given(example=invalid_requests(model=ALEPH))
+@given(example=st.deferred(lambda: invalid_requests(model=ALEPH)))
+@pytest.mark.usefixtures("aleph_models_only")
 def test_invalid_edit_is_refused_with_the_predicted_code(example: InvalidExample) -> None:
     task = example.task
     assume(isinstance(task.get("taskUUID"), str) and not example.seen_task_uuids)

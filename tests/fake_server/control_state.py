@@ -8,14 +8,14 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
-from runware_testkit.fake_server.clock import Clock, ManualClock
-from runware_testkit.fake_server.control import control_routes
-from runware_testkit.fake_server.delivery import Delivery
-from runware_testkit.fake_server.engine import Engine
-from runware_testkit.fake_server.ids import IdSource
+from runware_testkit.fake_server.control.api import control_routes
+from runware_testkit.fake_server.control.sink import WebhookSink, sink_routes
+from runware_testkit.fake_server.engine.clock import Clock, ManualClock
+from runware_testkit.fake_server.engine.engine import Engine
+from runware_testkit.fake_server.engine.ids import IdSource
+from runware_testkit.fake_server.faults.scenarios import ScenarioQueue
 from runware_testkit.fake_server.journal import Journal
-from runware_testkit.fake_server.scenarios import ScenarioQueue
-from runware_testkit.fake_server.sink import WebhookSink, sink_routes
+from runware_testkit.fake_server.outbound.delivery import Delivery
 
 
 @dataclass

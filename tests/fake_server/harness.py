@@ -17,11 +17,11 @@ import httpx
 import websockets.sync.client
 
 from runware_testkit.fake_server.app import create_app
-from runware_testkit.fake_server.clock import ManualClock
 from runware_testkit.fake_server.config import DEV_API_KEY, ServerConfig
-from runware_testkit.fake_server.live import LiveServer
+from runware_testkit.fake_server.engine.clock import ManualClock
+from runware_testkit.fake_server.media.video import render_video
 from runware_testkit.fake_server.state import ServerState
-from runware_testkit.fake_server.video import render_video
+from runware_testkit.fake_server.uvicorn_thread import LiveServer
 
 with warnings.catch_warnings():
     # Starlette suggests another HTTP client for its TestClient; only its WebSocket side is used.

@@ -8,9 +8,9 @@ import pytest
 
 from runware_testkit.fake_server.app import create_app
 from runware_testkit.fake_server.config import ServerConfig
-from runware_testkit.fake_server.scenarios import Scenario
+from runware_testkit.fake_server.faults.scenarios import Scenario
 from runware_testkit.fake_server.state import ServerState
-from runware_testkit.fake_server.websocket import DROP_CLOSE_CODE
+from runware_testkit.fake_server.transports.websocket import DROP_CLOSE_CODE
 
 from .harness import Harness, poll_task, video_task
 

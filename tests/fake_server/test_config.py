@@ -31,7 +31,13 @@ def test_key_acceptance() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"progression": "sometimes"}, {"idle_timeout": 0}, {"resume_window": -1}],
+    [
+        {"progression": "sometimes"},
+        {"idle_timeout": 0},
+        {"resume_window": -1},
+        {"control_loopback_only": False},
+        {"control_loopback_only": False, "control_token": ""},
+    ],
 )
 def test_bad_values_are_refused(kwargs: dict) -> None:
     with pytest.raises(ValueError):
@@ -49,3 +55,8 @@ def test_replace_and_base_url() -> None:
     config = ServerConfig(base_url="http://127.0.0.1:8765/")
     assert config.base_url == "http://127.0.0.1:8765"
     assert config.replace(seed=3).seed == 3
+
+
+def test_control_opens_to_other_hosts_only_with_a_token() -> None:
+    config = ServerConfig(control_loopback_only=False, control_token="T")
+    assert (config.control_loopback_only, config.control_token) == (False, "T")

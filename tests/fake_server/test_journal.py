@@ -2,7 +2,7 @@ import threading
 
 import pytest
 
-from runware_testkit.fake_server.clock import ManualClock
+from runware_testkit.fake_server.engine.clock import ManualClock
 from runware_testkit.fake_server.journal import KINDS, Journal
 
 

@@ -1,20 +1,46 @@
-"""One broken request file per rule: the lint run exits 1 with the expected code at line:col."""
+"""One broken request file per rule: the lint run exits 1 with the expected code at line:col.
+
+Three files fail nothing: an enum value in lower case (a warning) and two tasks for models the
+kit has no contract for (notices); they exit 0 unless ``--strict`` / ``--unknown error``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 from runware_testkit.cli import main
+from runware_testkit.contract import load_contract
+from runware_testkit.validation import Validator
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
+ALEPH_MODELS = ("runway:2@1", "runway:aleph@2.0")
+
+
+@cache
+def aleph_validator() -> Validator:
+    """A validator over the two Aleph models the fixtures are written for (the shipped contract
+    also holds models imported from Runware's OpenAPI documents)."""
+    full = load_contract()
+    models = {air: full.models[air] for air in ALEPH_MODELS}
+    return Validator(dataclasses.replace(full, models=models))
+
+
+@pytest.fixture(autouse=True)
+def _aleph_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("runware_testkit.validation.default_validator", aleph_validator)
+
 
 # file -> every (code, line, column) the linter must report for it, alone.
 EXPECTED: dict[str, list[tuple[str, int, int]]] = {
     # required key missing: at the opening brace of the object that lacks it
     "missing-video.json": [("missingVideo", 8, 13)],
+    # a missing object is reported at its first required leaf (inputs -> inputs.video)
+    "missing-inputs.json": [("missingVideo", 1, 1)],
     # taskType that no model or platform task has
     "wrong-task-type.json": [("unsupportedTaskType", 2, 15)],
     # a single allowed value (const)
@@ -38,7 +64,6 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
     # unknown key (with a spelling suggestion) and another model's parameter: at the key
     "unknown-key-suggestion.json": [("unsupportedParameter", 11, 3)],
     "other-model-parameter.json": [("unsupportedParameter", 10, 5)],
-    "unknown-model.json": [("unknownModel", 4, 12)],
     # wrong type
     "wrong-type.json": [("invalidSeed", 11, 11)],
     # frame and timestamp together: at the first of them
@@ -51,6 +76,16 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
     "lines.jsonl": [("invalidOutputQuality", 2, 343)],
     # UTF-8 BOM, CRLF line ends, non-ASCII (an emoji) before the error on its line
     "bom-crlf-unicode.json": [("invalidSeed", 5, 67)],
+}
+
+
+# file -> every (severity, code, line, column) of a file that does not fail the run.
+NOT_FAILING: dict[str, list[tuple[str, str, int, int]]] = {
+    # an enum value in another letter case: accepted, with a warning at the value
+    "enum-case-output-format.json": [("warning", "nonCanonicalValue", 9, 19)],
+    # a model the kit has no contract for: the task is not checked (notice at the model)
+    "unknown-model.json": [("notice", "unknownModel", 4, 12)],
+    "unknown-model-image.json": [("notice", "unknownModel", 4, 12)],
 }
 
 
@@ -68,7 +103,7 @@ def in_fixtures(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_every_fixture_is_in_the_table() -> None:
     on_disk = {p.name for p in BROKEN.iterdir()}
-    assert on_disk == {*EXPECTED, "duplicate-uuid-a.json", "duplicate-uuid-b.json"}
+    assert on_disk == {*EXPECTED, *NOT_FAILING, "duplicate-uuid-a.json", "duplicate-uuid-b.json"}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -77,6 +112,29 @@ def test_broken_file(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert [(r["code"], r["line"], r["column"]) for r in rows] == EXPECTED[name]
     assert {r["file"] for r in rows} == {name}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_FAILING))
+def test_file_that_does_not_fail(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, rows = lint_json(capsys, name)
+    assert code == 0
+    assert [(r["severity"], r["code"], r["line"], r["column"]) for r in rows] == NOT_FAILING[name]
+    severity = NOT_FAILING[name][0][0]
+    option = ["--strict"] if severity == "warning" else ["--unknown", "error"]
+    assert main(["lint", "--format", "json", *option, name]) == 1
+    rows = json.loads(capsys.readouterr().out)
+    expected = "warning" if severity == "warning" else "error"
+    assert [r["severity"] for r in rows] == [expected]
+
+
+def test_unchecked_task_message_says_how_to_add_a_contract(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, rows = lint_json(capsys, "unknown-model-image.json")
+    message = str(rows[0]["message"])
+    assert message.startswith("task not checked: model: the kit has no contract for ")
+    assert "runware-testkit generate PAGE_OR_SCHEMA --out DIR" in message
+    assert "--contract DIR" in message and "RUNWARE_TESTKIT_CONTRACTS" in message
 
 
 def test_bom_crlf_fixture_keeps_its_bytes() -> None:
@@ -88,7 +146,11 @@ def test_bom_crlf_fixture_keeps_its_bytes() -> None:
 
 def test_unknown_key_message_suggests_the_right_name(capsys: pytest.CaptureFixture[str]) -> None:
     _, rows = lint_json(capsys, "unknown-key-suggestion.json")
-    assert "did you mean 'outputFormat'?" in str(rows[0]["message"])
+    message = str(rows[0]["message"])
+    assert message.startswith(
+        "Unsupported use of 'outputFromat' parameter. This parameter is not supported for the "
+        "selected model. Did you mean 'outputFormat'? Allowed values are: 'taskType', "
+    )
     _, rows = lint_json(capsys, "other-model-parameter.json")
     assert "runway:aleph@2.0" in str(rows[0]["message"])
 
@@ -108,5 +170,6 @@ def test_whole_directory(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     found = sorted((r["file"], r["code"], r["line"], r["column"]) for r in rows)
     expected = [(name, *row) for name, found_rows in EXPECTED.items() for row in found_rows]
+    expected += [(name, *row[1:]) for name, found_rows in NOT_FAILING.items() for row in found_rows]
     expected.append(("duplicate-uuid-b.json", "conflictTaskUUID", 3, 15))
     assert found == sorted(expected)

@@ -93,12 +93,23 @@ class Report:
 
 
 @dataclass
+class Check:
+    errors: list[Err]
+    warnings: list[Err] = field(default_factory=list)
+
+
+@dataclass
 class Recorder:
     """A validator stand-in that reports a reused taskUUID and every 'bad' key."""
 
     calls: list[dict[str, Any]] = field(default_factory=list)
     bodies: list[int] = field(default_factory=list)
+    modes: list[str] = field(default_factory=list)
     body_error: Err | None = None
+
+    def check_task(self, task: dict[str, Any], *, seen_task_uuids: set[str], mode: str) -> Check:
+        self.modes.append(mode)
+        return Check(self.validate_request(task, seen_task_uuids=seen_task_uuids))
 
     def validate_request(self, task: dict[str, Any], *, seen_task_uuids: set[str]) -> list[Err]:
         self.calls.append(task)
@@ -141,6 +152,7 @@ def test_lint_sources_shares_seen_uuids_and_counts(tmp_path: Path) -> None:
     assert result.diagnostics[0].taskUUID == "2"
     assert recorder.bodies == [2]
     assert len(recorder.calls) == 3
+    assert recorder.modes == ["all"]
 
 
 def test_arrays_are_request_bodies_and_objects_single_tasks() -> None:
@@ -164,3 +176,45 @@ def test_model_option_fills_in_a_missing_model_only() -> None:
     result = lint_sources([Source("<stdin>")], checker=recorder, model="forced", stdin=stdin)
     assert [c.get("model") for c in recorder.calls] == ["forced", "m"]
     assert result.exit_code == 0
+
+
+def test_a_reused_task_uuid_names_where_it_was_first_used(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(
+        '[{"taskType": "t", "taskUUID": "1"},\n {"taskType": "t", "taskUUID": "1"}]'
+    )
+    (tmp_path / "b.jsonl").write_text('{"taskType": "t", "taskUUID": "2"}\n')
+    (tmp_path / "c.json").write_text('{\n  "taskType": "t",\n  "taskUUID": "2"\n}')
+    result = lint_paths(
+        [str(tmp_path / name) for name in ("a.json", "b.jsonl", "c.json")], checker=Recorder()
+    )
+    found = [(d.file.rsplit("/", 1)[-1], d.line, d.column, d.message) for d in result.diagnostics]
+    a, b = tmp_path / "a.json", tmp_path / "b.jsonl"
+    assert found == [
+        ("a.json", 2, 32, f"m (first used at {a}:1:32)"),
+        ("c.json", 3, 15, f"m (first used at {b}:1:31)"),
+    ]
+
+
+def test_warnings_and_unchecked_tasks() -> None:
+    class Checker(Recorder):
+        def check_task(self, task: dict[str, Any], *, seen_task_uuids: set[str], mode: str):
+            if task.get("model") == "x:unknown@1":
+                return Check([Err("unknownModel", "/model", "model", kind="unknown model")])
+            return Check([], [Err("nonCanonicalValue", "/f", "f", message="f: 'mp4'")])
+
+    text = '{"taskType": "t", "f": "mp4"}\n{"taskType": "t", "model": "x:unknown@1"}\n'
+    for unknown, severity, status in (("notice", "notice", 0), ("error", "error", 1)):
+        result = lint_sources(
+            [Source("<stdin>")],
+            checker=Checker(),
+            stdin=io.BytesIO(text.encode()),
+            unknown=unknown,
+        )
+        rows = [(d.severity, d.code, d.line, d.column) for d in result.diagnostics]
+        assert rows == [
+            ("warning", "nonCanonicalValue", 1, 24),
+            (severity, "unknownModel", 2, 28),
+        ]
+        assert result.diagnostics[1].message == "task not checked: m"
+        assert result.unchecked == 1
+        assert result.exit_code == status

@@ -52,7 +52,7 @@ __all__ = [
 CORPUS_LIMITS = Limits(max_body_bytes=600_000, max_tasks_per_request=50, max_ws_frame_bytes=600_000)
 """Limits of the servers the corpus runs against."""
 
-ERROR_FIELDS = {"code", "message", "parameter", "taskType", "taskUUID", "documentation"}
+ERROR_FIELDS = {"code", "message", "parameter", "type", "taskType", "taskUUID", "documentation"}
 """Keys a Runware error object of a body-level refusal may hold."""
 
 DEEP = 100_000

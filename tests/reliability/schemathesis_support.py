@@ -31,10 +31,10 @@ import schemathesis
 from schemathesis.python import asgi
 
 from runware_testkit.fake_server.app import create_app
-from runware_testkit.fake_server.clock import ManualClock
 from runware_testkit.fake_server.config import DEV_API_KEY, Limits, ServerConfig
-from runware_testkit.fake_server.live import LiveServer
+from runware_testkit.fake_server.engine.clock import ManualClock
 from runware_testkit.fake_server.state import ServerState
+from runware_testkit.fake_server.uvicorn_thread import LiveServer
 from runware_testkit.validation.formats import format_checker
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ import websockets.sync.client
 
 from fake_server.harness import Harness, poll_task, video_task
 from runware_testkit.fake_server.config import DEV_API_KEY, Limits
-from runware_testkit.fake_server.live import uvicorn_config
+from runware_testkit.fake_server.uvicorn_thread import uvicorn_config
 
 from .corpus import (
     CORPUS_LIMITS,

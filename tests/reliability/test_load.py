@@ -23,7 +23,7 @@ from websockets.asyncio.client import connect
 
 from runware_testkit.fake_server.app import create_app
 from runware_testkit.fake_server.config import Limits, ServerConfig
-from runware_testkit.fake_server.live import LiveServer
+from runware_testkit.fake_server.uvicorn_thread import LiveServer
 
 from .served import (
     Ledger,

@@ -31,7 +31,7 @@ from fake_server.harness import (
     video_task,
 )
 from runware_testkit.fake_server.config import DEV_API_KEY, Limits
-from runware_testkit.fake_server.control import TOKEN_HEADER
+from runware_testkit.fake_server.control.api import TOKEN_HEADER
 
 from .corpus import (
     MODES,

@@ -29,10 +29,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from runware_testkit.fake_server.app import create_app
-from runware_testkit.fake_server.clock import ManualClock
 from runware_testkit.fake_server.config import DEV_API_KEY, ServerConfig
-from runware_testkit.fake_server.live import LiveServer
+from runware_testkit.fake_server.engine.clock import ManualClock
 from runware_testkit.fake_server.state import ServerState
+from runware_testkit.fake_server.uvicorn_thread import LiveServer
 
 from .served import make_task
 

@@ -190,3 +190,196 @@ model
 string required value: tiny:2@1 -
 The model.
 """
+
+# A fuller markdown page for the variant tests: every attribute label, both allowed-value forms,
+# a nested object, a nested group, Learn more, a code block in a description, response, example.
+_DOC = "https://runware.ai/docs/models/sample-model"
+SAMPLE = f"""---
+title: Sample Model | Runware Docs
+url: {_DOC}
+description: A model page made up for the parser tests
+---
+# Sample Model
+
+Sample Model turns prompts into short clips.
+
+- **ID**: `sample:1@1`
+- **Status**: live
+- **Creator**: Nobody
+- **Release Date**: January 1, 2025
+- **Capabilities**: Text to Video, Image to Video
+
+## Compatibility & Validation
+
+`width` and `height` must be used together.
+
+| Configuration | Dimensions |
+| --- | --- |
+| `wide` | `640x360` |
+| `tall` | `360x640` |
+
+## Request Parameters
+
+**API Options**
+
+Platform-level options.
+
+### [taskType]({_DOC}#request-tasktype)
+
+- **Type**: `string`
+- **Required**: true
+- **Value**: `videoInference`
+
+The task type.
+
+### [taskUUID]({_DOC}#request-taskuuid)
+
+- **Type**: `string`
+- **Required**: true
+- **Format**: `UUID v4`
+
+Task id.
+
+### [outputFormat]({_DOC}#request-outputformat)
+
+- **Type**: `string`
+- **Default**: `MP4`
+
+Container.
+
+- \\`MP4\\`: the usual one.
+- \\`WEBM\\`: for the web.
+
+**Allowed values**: `MP4` `WEBM`
+
+### [webhookURL]({_DOC}#request-webhookurl)
+
+- **Type**: `string`
+- **Format**: `URI`
+
+Where results are sent.
+
+```text
+## a comment, not a section
+https://example.com/hook
+```
+
+**Learn more** (1 resource):
+
+- [Webhooks](https://runware.ai/docs/platform/webhooks) (platform)
+
+### [safety]({_DOC}#request-safety)
+
+- **Path**: `safety.mode`
+- **Type**: `object (1 property)`
+
+Safety settings.
+
+#### [mode]({_DOC}#request-safety-mode)
+
+- **Path**: `safety.mode`
+- **Type**: `string`
+- **Default**: `none`
+
+Mode.
+
+**Allowed values**:
+
+- `none` Off.
+- `full` Everything.
+
+**Inputs**
+
+Inputs. These must be nested inside the \\`inputs\\` object.
+
+### [frames]({_DOC}#request-inputs-frames)
+
+- **Path**: `inputs.frames`
+- **Type**: `array of strings`
+- **Min items**: `1`
+- **Max items**: `4`
+
+Frames (UUID, URL, Data URI, or Base64).
+
+### [video]({_DOC}#request-inputs-video)
+
+- **Type**: `string`
+- **Required**: true
+
+Video input (UUID or URL).
+
+**Generation Parameters**
+
+Core parameters.
+
+### [model]({_DOC}#request-model)
+
+- **Type**: `string`
+- **Required**: true
+- **Value**: `sample:1@1`
+
+The model.
+
+### [duration]({_DOC}#request-duration)
+
+- **Type**: `float`
+- **Min**: `1`
+- **Max**: `10`
+- **Step**: `0.5`
+- **Default**: `5`
+
+Seconds.
+
+### [width]({_DOC}#request-width)
+
+- **Type**: `integer`
+- **Paired with**: height
+
+Width.
+
+### [height]({_DOC}#request-height)
+
+- **Type**: `integer`
+- **Paired with**: width
+
+Height.
+
+### [includeCost]({_DOC}#request-includecost)
+
+- **Type**: `boolean`
+- **Default**: `false`
+
+Include the cost.
+
+## Response Parameters
+
+### [videoUUID]({_DOC}#response-videouuid)
+
+- **Type**: `string`
+- **Required**: true
+- **Format**: `UUID v4`
+
+Output id.
+
+### [cost]({_DOC}#response-cost)
+
+- **Type**: `float`
+
+Cost in USD.
+
+## Examples
+
+### One
+
+**Request**:
+
+```json
+{{"taskType": "videoInference", "model": "sample:1@1"}}
+```
+
+**Response**:
+
+```json
+{{"taskType": "videoInference", "videoUUID": "x"}}
+```
+"""

@@ -1,17 +1,36 @@
-"""Generating schemas/ from the pinned pages: drift, determinism, traceability, inferred facts."""
+"""Generating schemas/ from the pinned pages and documents: drift, determinism, traceability,
+inferred facts, the index."""
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
+from runware_testkit.contract import load_contract
 from runware_testkit.schemagen.generate import generate, inputs_from_sources
-from runware_testkit.schemagen.model import PageError
+from runware_testkit.schemagen.model import SourceError
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "contract" / "sources.json"
 PLATFORM = ROOT / "contract" / "platform.json"
 SCHEMAS = ROOT / "schemas"
+# slug -> where its keywords are cited from
+SLUGS = {
+    "runway-aleph": "contract/pages/",
+    "runway-aleph-2-0": "contract/pages/",  # its result item comes from the Aleph page
+    **{
+        slug: f"contract/schemas/{slug}.schema.json#"
+        for slug in (
+            "bfl-flux-3-image",
+            "bytedance-seedance-2-5",
+            "bytedance-video-upscaler",
+            "lightricks-ltx-2-5-fast",
+            "meta-muse-image",
+            "minimax-h3",
+        )
+    },
+}
 
 
 @pytest.fixture(scope="module")
@@ -31,15 +50,34 @@ def test_output_does_not_depend_on_page_order(files):
     assert generate(reversed_inputs, PLATFORM) == files
 
 
-def test_pinned_hash_is_enforced(tmp_path):
+def test_pinned_sources_match_their_hashes():
     data = json.loads(SOURCES.read_text())
-    (tmp_path / "pages").mkdir()
-    for entry in data["pages"]:
-        text = (SOURCES.parent / entry["file"]).read_text()
-        (tmp_path / entry["file"]).write_text(text + "\nedited\n")
+    entries = data["pages"] + data["documents"]
+    assert len(data["documents"]) == 6
+    for entry in entries:
+        raw = (SOURCES.parent / entry["file"]).read_bytes()
+        assert hashlib.sha256(raw).hexdigest() == entry["sha256"], entry["file"]
+    for entry in data["documents"]:
+        document = json.loads((SOURCES.parent / entry["file"]).read_text())
+        slug = document["info"]["x-model-id"]
+        assert entry["file"] == f"schemas/{slug}.schema.json"
+        assert entry["url"] == f"https://runware.ai/docs/models/{slug}/schema.json"
+        assert (entry["air"], entry["format"]) == (document["info"]["x-air-id"], "openapi")
+
+
+@pytest.mark.parametrize("group", ["pages", "documents"])
+def test_pinned_hash_is_enforced(tmp_path, group):
+    data = json.loads(SOURCES.read_text())
+    for folder in ("pages", "schemas"):
+        (tmp_path / folder).mkdir()
+    for entry in data["pages"] + data["documents"]:
+        raw = (SOURCES.parent / entry["file"]).read_bytes()
+        edited = raw + b"\n" if entry in data[group][-1:] else raw
+        (tmp_path / entry["file"]).write_bytes(edited)
     (tmp_path / "sources.json").write_text(json.dumps(data))
-    with pytest.raises(PageError, match="sha256 differs"):
+    with pytest.raises(SourceError, match="sha256 differs") as info:
         generate(inputs_from_sources(tmp_path / "sources.json"), PLATFORM)
+    assert info.value.file == f"{tmp_path.name}/{data[group][-1]['file']}"
 
 
 # Keywords whose value is a sub-schema or list of sub-schemas; a source recorded on them
@@ -68,15 +106,15 @@ def _covered(pointer: str, sources: dict[str, str]) -> bool:
     return False
 
 
-@pytest.mark.parametrize("slug", ["runway-aleph", "runway-aleph-2-0"])
+@pytest.mark.parametrize("slug", sorted(SLUGS))
 @pytest.mark.parametrize("kind", ["request", "result"])
 def test_every_keyword_traces_to_a_source(files, slug, kind):
     schema = json.loads(files[f"models/{slug}/{kind}.schema.json"])
     sources = json.loads(files[f"models/{slug}/sources.json"])[f"{kind}.schema.json"]
     missing = [p for p in _keyword_pointers(schema) if not _covered(p, sources)]
     assert not missing, f"keywords without a source: {missing[:10]}"
-    page_refs = [s for s in sources.values() if s.startswith("contract/pages/")]
-    assert page_refs, "no keyword traces to a page line"
+    source_refs = [s for s in sources.values() if s.startswith(SLUGS[slug])]
+    assert source_refs, f"no keyword traces to {SLUGS[slug]}"
 
 
 def test_sources_name_real_page_lines(files):
@@ -143,6 +181,76 @@ def test_openapi_has_runware_layout(files):
 
 def test_index_lists_models_and_examples(files):
     index = json.loads(files["index.json"])
-    assert [m["air"] for m in index["models"]] == ["runway:2@1", "runway:aleph@2.0"]
-    assert len(index["models"][0]["examples"]) == 4
+    assert [m["slug"] for m in index["models"]] == sorted(SLUGS)
+    by_air = {m["air"]: m for m in index["models"]}
+    assert len(by_air["runway:2@1"]["examples"]) == 4
     assert "error" in index["platform"]
+
+
+def test_index_entries_name_their_source_kind(files):
+    by_slug = {m["slug"]: m for m in json.loads(files["index.json"])["models"]}
+    page = by_slug["runway-aleph"]
+    assert list(page) == [
+        "air",
+        "slug",
+        "title",
+        "taskType",
+        "documentation",
+        "page",
+        "source",
+        "format",
+        "status",
+        "capabilities",
+        "request",
+        "result",
+        "openapi",
+        "examples",
+    ]
+    assert page["page"] == page["source"] == "contract/pages/runway-aleph.md"
+    upscaler = by_slug["bytedance-video-upscaler"]
+    assert upscaler == {
+        "air": "bytedance:50@1",
+        "slug": "bytedance-video-upscaler",
+        "title": "ByteDance Video Upscaler",
+        "taskType": "upscale",
+        "documentation": "https://runware.ai/docs/models/bytedance-video-upscaler",
+        "source": "contract/schemas/bytedance-video-upscaler.schema.json",
+        "format": "openapi",
+        "status": "live",
+        "capabilities": ["video-to-video", "upscale", "checkpoint"],
+        "pricing": upscaler["pricing"],
+        "request": "models/bytedance-video-upscaler/request.schema.json",
+        "result": "models/bytedance-video-upscaler/result.schema.json",
+        "openapi": "models/bytedance-video-upscaler/openapi.json",
+        "examples": [],
+    }
+    assert upscaler["pricing"]["overview"].startswith("Pricing starts at $0.00265 per second")
+    task_types = {m["taskType"] for m in by_slug.values()}
+    assert task_types == {"videoInference", "imageInference", "upscale"}
+
+
+def test_request_array_offers_every_model(files):
+    array = json.loads(files["request-array.schema.json"])
+    refs = [c["$ref"] for c in array["items"]["anyOf"]]
+    assert [f"urn:runware-testkit:{slug}:request" for slug in sorted(SLUGS)] == refs[:8]
+
+
+def test_contract_loads_every_model_with_its_task_type(files, tmp_path):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    contract = load_contract(tmp_path)
+    assert {air: m.task_type for air, m in contract.models.items()} == {
+        "bfl:flux@3-image": "imageInference",
+        "bytedance:seedance@2.5": "videoInference",
+        "bytedance:50@1": "upscale",
+        "lightricks:ltx@2.5-fast": "videoInference",
+        "meta:muse@image": "imageInference",
+        "minimax:h3@0": "videoInference",
+        "runway:2@1": "videoInference",
+        "runway:aleph@2.0": "videoInference",
+    }
+    h3 = contract.model("minimax:h3@0")
+    assert h3.request["properties"]["taskType"]["const"] == h3.task_type
+    assert h3.openapi["info"]["x-pricing"]["overview"].startswith("Output video costs")
+    assert h3.property_schema("inputs.frameImages")["maxItems"] == 2

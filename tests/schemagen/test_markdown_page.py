@@ -131,10 +131,12 @@ def test_malformed_pages_fail_naming_the_line(broken, replacement, line_of, mess
     assert str(caught.value).startswith(f"tiny.md:{expected_line}: ")
 
 
-def test_missing_type_is_an_error():
+def test_missing_type_is_an_error_naming_the_heading():
     text = MARKDOWN.replace("- **Type**: `integer`\n- **Min**", "- **Min**", 1)
-    with pytest.raises(PageError, match="given before the type"):
+    with pytest.raises(PageError, match=r"parameter quality has no '\*\*Type\*\*'") as caught:
         parse(text)
+    heading = "### [quality](https://runware.ai/docs/models/tiny#request-quality)"
+    assert caught.value.line == text.split("\n").index(heading) + 1
 
 
 def test_path_that_does_not_end_with_name_is_an_error():

@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from runware_testkit.fake_server.probe import probe_video
-from runware_testkit.fake_server.video import render_video
+from runware_testkit.fake_server.media.probe import probe_video
+from runware_testkit.fake_server.media.video import render_video
 from runware_testkit.testing import RunwareServer
 
 from .envs import SdkEnvError, driver_path, sdk_python

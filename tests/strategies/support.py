@@ -1,27 +1,32 @@
-"""Schema checks for the strategy tests: plain jsonschema with the kit's format checker, and
-Runware's published per-model documents (tests/strategies/data/runware-openapi, upstream data)
-as a contract of their own."""
+"""Schema checks for the strategy tests: plain jsonschema with the kit's format checker; the
+contract cut down to the two Aleph models; Runware's published per-model documents
+(contract/schemas/) as an oracle for the models imported from them."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
-from dataclasses import replace
+from collections.abc import Callable, Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any
 
+import pytest
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from runware_testkit.contract import Contract, ModelContract, load_contract
+from runware_testkit import contract as contract_module
+from runware_testkit.contract import Contract, load_contract
+from runware_testkit.resources import contract_dir
+from runware_testkit.validation import Validator
 from runware_testkit.validation.formats import format_checker
 
 ALEPH = "runway:2@1"
 ALEPH2 = "runway:aleph@2.0"
 MODELS = (ALEPH, ALEPH2)
-
-UPSTREAM_DIR = Path(__file__).parent / "data" / "runware-openapi"
-#: AIR of each upstream document, by its model id (file name without ``.schema.json``).
+#: AIR of each model imported from Runware's published documents, by its model id (the
+#: document's file name in contract/schemas/ without ``.schema.json``).
 UPSTREAM = {
     "bfl-flux-3-image": "bfl:flux@3-image",
     "bytedance-seedance-2-5": "bytedance:seedance@2.5",
@@ -33,74 +38,41 @@ UPSTREAM = {
 UPSTREAM_MODELS = tuple(UPSTREAM.values())
 
 
-@cache
-def upstream_document(slug: str) -> dict[str, Any]:
-    """Runware's published OpenAPI document of model ``slug``, as published."""
-    return json.loads((UPSTREAM_DIR / f"{slug}.schema.json").read_text(encoding="utf-8"))
-
-
-def upstream_items(air: str) -> dict[str, Any]:
-    """``components.schemas.RequestBody.items`` of the document of ``air``: the task object."""
-    slug = next(s for s, a in UPSTREAM.items() if a == air)
-    return upstream_document(slug)["components"]["schemas"]["RequestBody"]["items"]
-
-
-def _upstream_model(slug: str) -> ModelContract:
-    document = upstream_document(slug)
-    items = document["components"]["schemas"]["RequestBody"]["items"]
-    title = document["info"]["title"].removeprefix("Runware API - ")
-    request = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"urn:runware-testkit:{slug}:request",
-        "title": f"{title} {items['properties']['taskType']['const']} task",
-        **items,
-    }
-    return ModelContract(
-        air=document["info"]["x-air-id"],
-        slug=slug,
-        title=title,
-        task_type=items["properties"]["taskType"]["const"],
-        documentation=f"https://runware.ai/docs/models/{slug}",
-        request=request,
-        result={},
-        openapi=document,
-    )
+_SHIPPED = contract_module._load_shipped
 
 
 @cache
-def upstream_contract() -> Contract:
-    """The shipped models plus the six upstream ones, each request schema laid out the way the
-    document importer writes ``schemas/models/<slug>/request.schema.json`` (the document's
-    ``items`` with ``$schema``/``$id``/``title``)."""
-    shipped = load_contract()
-    models = {**shipped.models, **{m.air: m for m in map(_upstream_model, UPSTREAM)}}
-    return replace(shipped, models=models)
+def _aleph_contract() -> Contract:
+    full = _SHIPPED()
+    return dataclasses.replace(full, models={air: full.models[air] for air in MODELS})
 
 
 @cache
-def aleph_contract() -> Contract:
-    """The two Runway Aleph models alone (tests about them stay true as models are added)."""
-    shipped = load_contract()
-    return replace(shipped, models={air: shipped.models[air] for air in MODELS})
+def _aleph_validator() -> Validator:
+    return Validator(_aleph_contract())
 
 
-@cache
-def oracle(air: str) -> Draft202012Validator:
-    """Plain jsonschema on the published ``items`` schema with jsonschema's own format checker."""
-    items = upstream_items(air)
-    return Draft202012Validator(items, format_checker=Draft202012Validator.FORMAT_CHECKER)
+@contextlib.contextmanager
+def aleph_only() -> Iterator[None]:
+    """Within the block, the shipped contract (and so every strategy and ``validate_request``)
+    holds only the two Aleph models these tests are written for; the contract also holds models
+    imported from Runware's OpenAPI documents, which the strategies do not draw yet."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("runware_testkit.contract._load_shipped", _aleph_contract)
+        patch.setattr("runware_testkit.validation.default_validator", _aleph_validator)
+        yield
 
 
-@cache
-def strict_oracle(air: str) -> Draft202012Validator:
-    """The same with the kit's ``uuid``/``uri`` checks (jsonschema's own checker passes every
-    ``uri`` unless rfc3987 is installed)."""
-    return Draft202012Validator(upstream_items(air), format_checker=format_checker())
+def on_aleph(factory: Callable[..., st.SearchStrategy[Any]], *args: Any, **kwargs: Any) -> Any:
+    """``factory(*args, **kwargs)`` built at first draw, inside a test, where the autouse fixture
+    of this package limits the contract to the Aleph models (for strategies that otherwise
+    draw from every model of the shipped contract)."""
+    return st.deferred(lambda: factory(*args, **kwargs))
 
 
 @cache
 def _registry() -> Registry:
-    contract = load_contract()
+    contract = _SHIPPED()
     return Registry().with_resources(
         (s["$id"], Resource.from_contents(s)) for s in contract.schemas() if "$id" in s
     )
@@ -138,3 +110,46 @@ def result_schema(air: str) -> dict[str, Any]:
     model = load_contract().model(air)
     assert model is not None
     return model.result
+
+
+def aleph_contract() -> Contract:
+    """The shipped contract cut down to the two Aleph models."""
+    return _aleph_contract()
+
+
+@cache
+def full_contract() -> Contract:
+    """The shipped contract with every model, the six imported from Runware's published
+    documents included (whatever the autouse fixture of this package patches)."""
+    contract = _SHIPPED()
+    missing = [air for air in UPSTREAM_MODELS if air not in contract.models]
+    assert not missing, f"the shipped contract lacks {missing}"
+    return contract
+
+
+@cache
+def upstream_document(slug: str) -> dict[str, Any]:
+    """Runware's published OpenAPI document of model ``slug``, as pinned in contract/schemas/."""
+    path = contract_dir() / "schemas" / f"{slug}.schema.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def upstream_items(air: str) -> dict[str, Any]:
+    """``components.schemas.RequestBody.items`` of the document of ``air``: the task object as
+    Runware publishes it (not the kit's import of it)."""
+    slug = next(s for s, a in UPSTREAM.items() if a == air)
+    return upstream_document(slug)["components"]["schemas"]["RequestBody"]["items"]
+
+
+@cache
+def oracle(air: str) -> Draft202012Validator:
+    """Plain jsonschema on the published ``items`` schema with jsonschema's own format checker."""
+    items = upstream_items(air)
+    return Draft202012Validator(items, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+@cache
+def strict_oracle(air: str) -> Draft202012Validator:
+    """The same with the kit's ``uuid``/``uri`` checks (jsonschema's own checker passes every
+    ``uri`` unless rfc3987 is installed)."""
+    return Draft202012Validator(upstream_items(air), format_checker=format_checker())

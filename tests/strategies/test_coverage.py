@@ -16,7 +16,7 @@ from runware_testkit.strategies.scenarios import analyse, rules_of
 from runware_testkit.strategies.schema_walk import enum_values, form_of, item_choices
 from runware_testkit.validation.formats import format_checker
 
-from .support import MODELS, UPSTREAM_MODELS, upstream_contract
+from .support import MODELS, UPSTREAM_MODELS, full_contract
 
 # Half of the draws come from the maximal form: nested optional fields (an object item of
 # inputs.frameImages with its frame) are reached often enough for a fixed budget to be robust.
@@ -137,7 +137,7 @@ def test_every_parameter_enum_value_preset_and_form_appears():
 
 @pytest.mark.parametrize("air", UPSTREAM_MODELS)
 def test_the_published_documents_are_covered_too(air):
-    contract = upstream_contract()
+    contract = full_contract()
     model = contract.model(air)
     # Inputs the rules make exclusive are drawn pinned one at a time as well, so each side of
     # an exclusion is reached within the budget.

@@ -14,7 +14,7 @@ from runware_testkit.strategies.cross_field import (
 from runware_testkit.strategies.rules import PAIR, REQUIRE
 from runware_testkit.strategies.scenarios import rules_of
 
-from .support import upstream_contract, upstream_items
+from .support import full_contract, upstream_items
 
 SEEDANCE = "bytedance:seedance@2.5"
 MINIMAX = "minimax:h3@0"
@@ -58,21 +58,19 @@ def test_objects_the_rules_look_into_keep_their_type():
 
 
 @settings(max_examples=40, database=None, deadline=None)
-@given(invalid_requests(MINIMAX, kinds=["broken condition"], contract=upstream_contract()))
-def test_a_broken_alternative_requirement_lists_the_alternatives(example):
+@given(invalid_requests(MINIMAX, kinds=["broken condition"], contract=full_contract()))
+def test_a_broken_alternative_requirement_names_its_trigger_then_the_alternatives(example):
     (violation,) = example.violations
     task = example.task
-    if violation.parameter == "inputs":
-        assert "resolution" in task and "inputs" not in task
-        return
     held = set(task.get("inputs", {}))
-    assert not held & {p.split(".")[-1] for p in violation.parameter}
-    assert (
-        violation.code
-        == "missing"
-        + violation.parameter[0].split(".")[-1][:1].upper()
-        + (violation.parameter[0].split(".")[-1][1:])
-    )
+    missing = [
+        p for p in violation.parameter if p.startswith("inputs.") and p.split(".")[-1] not in held
+    ]
+    trigger = [p for p in violation.parameter if p not in missing]
+    assert missing and trigger
+    assert all(p.split(".")[-1] in task or p.split(".")[-1] in held for p in trigger)
+    name = missing[0].split(".")[-1]
+    assert violation.code == f"missing{name[0].upper()}{name[1:]}"
 
 
 @pytest.mark.parametrize("kind", ["broken pair", "bad preset"])

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from runware_testkit.strategies import auth_frames, ping_frames, poll_frames, requests
 
-from .support import platform, result_schema, schema_errors
+from .support import on_aleph, platform, result_schema, schema_errors
 
 
 def _check_poll(frame):
@@ -17,17 +17,17 @@ def _check_poll(frame):
         assert not schema_errors(platform("get-response-item"), item)
 
 
-TASKS = requests()
+TASKS = on_aleph(requests)
 
 
 @settings(max_examples=100, database=None, deadline=None)
-@given(poll_frames())
+@given(on_aleph(poll_frames))
 def test_poll_frames_validate(frame):
     _check_poll(frame)
 
 
 @settings(max_examples=50, database=None, deadline=None)
-@given(poll_frames("processing"))
+@given(on_aleph(poll_frames, "processing"))
 def test_processing_frames_hold_one_item_with_progress_below_100(frame):
     _check_poll(frame)
     (item,) = frame["data"]
@@ -50,7 +50,7 @@ def test_success_frames_carry_every_result_once(data):
 
 
 @settings(max_examples=50, database=None, deadline=None)
-@given(poll_frames("error"))
+@given(on_aleph(poll_frames, "error"))
 def test_error_frames_carry_code_and_message(frame):
     _check_poll(frame)
     (item,) = frame["data"]

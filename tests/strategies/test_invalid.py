@@ -11,14 +11,16 @@ from hypothesis import strategies as st
 
 from runware_testkit import validate_request
 from runware_testkit.strategies import KINDS, InvalidExample, invalid_requests
+from runware_testkit.validation import Validator
 
 from .support import (
     MODELS,
     UPSTREAM_MODELS,
+    full_contract,
+    on_aleph,
     request_schema,
     schema_errors,
     strict_oracle,
-    upstream_contract,
     upstream_items,
 )
 
@@ -43,14 +45,14 @@ def _assert_exact(example: InvalidExample) -> None:
 
 
 @settings(max_examples=200, database=None, deadline=None)
-@given(invalid_requests())
+@given(on_aleph(invalid_requests))
 def test_one_violation_is_reported_exactly(example):
     assert len(example.violations) == 1
     _assert_exact(example)
 
 
 @settings(max_examples=150, database=None, deadline=None)
-@given(st.one_of([invalid_requests(count=n) for n in (2, 3, 4)]))
+@given(st.one_of([on_aleph(invalid_requests, count=n) for n in (2, 3, 4)]))
 def test_several_violations_do_not_interfere(example):
     _assert_exact(example)
     params = [
@@ -65,7 +67,7 @@ def test_several_violations_do_not_interfere(example):
 
 
 @settings(max_examples=100, database=None, deadline=None)
-@given(invalid_requests(count=2))
+@given(on_aleph(invalid_requests, count=2))
 def test_invalid_tasks_fail_the_plain_schema_too(example):
     if all(v.kind == "conflict" for v in example.violations):
         return  # a reused taskUUID is only visible with the history
@@ -92,7 +94,7 @@ def test_each_kind_alone(air, kind):
 
 
 def test_every_kind_applies_to_some_model():
-    contract = upstream_contract()
+    contract = full_contract()
     for kind in KINDS:
         usable = []
         for air in (*MODELS, *UPSTREAM_MODELS):
@@ -105,7 +107,11 @@ def test_every_kind_applies_to_some_model():
 
 
 @settings(max_examples=30, database=None, deadline=None)
-@given(invalid_requests("runway:2@1", kinds=["too long", "bad format", "broken pair"], count=3))
+@given(
+    on_aleph(
+        invalid_requests, "runway:2@1", kinds=["too long", "bad format", "broken pair"], count=3
+    )
+)
 def test_aliases_and_exact_count(example):
     assert {v.kind for v in example.violations} <= {"bad length", "format", "broken pair"}
     assert len(example.violations) == 3
@@ -170,7 +176,7 @@ def _assert_oracle_agrees(air: str, example: InvalidExample) -> None:
 @given(data=st.data())
 def test_invalid_tasks_fail_the_published_schema_for_the_labelled_reasons(air, data):
     count = data.draw(st.sampled_from([1, 1, 2, 3]))
-    example = data.draw(invalid_requests(air, count=count, contract=upstream_contract()))
+    example = data.draw(invalid_requests(air, count=count, contract=full_contract()))
     assert example.model == air and len(example.violations) == count
     _assert_oracle_agrees(air, example)
 
@@ -179,7 +185,7 @@ def _cross_field_kinds(air: str) -> list[str]:
     found = []
     for kind in sorted(CROSS_FIELD):
         try:
-            invalid_requests(air, kinds=[kind], contract=upstream_contract())
+            invalid_requests(air, kinds=[kind], contract=full_contract())
             found.append(kind)
         except ValueError:
             pass
@@ -194,7 +200,7 @@ def test_each_cross_field_rule_is_broken_alone(air):
     seen: set[str] = set()
 
     @settings(max_examples=40, database=None, deadline=None)
-    @given(invalid_requests(air, kinds=kinds, contract=upstream_contract()))
+    @given(invalid_requests(air, kinds=kinds, contract=full_contract()))
     def check(example):
         (violation,) = example.violations
         seen.add(violation.code)
@@ -219,36 +225,31 @@ EXPECTED_CROSS_FIELD_CODES = {
         "missingWidth",
         "incompatibleParameters",
         "unsupportedDimensions",
-        "missingInputs",
-        "missingReferenceImages",
-        "missingText",
+        "missingReferenceImages",  # a resolution needs reference images (inputs too)
+        "missingText",  # a watermark with neither text nor image
         "missingReferenceIndex",  # a bounding box's sourceBox without its referenceIndex
     },
     "bytedance:seedance@2.5": {
         "missingHeight",
         "missingWidth",
-        "incompatibleParameters",
+        "incompatibleParameters",  # exclusions, and a duration other than "auto" for an edit
         "unsupportedDimensions",
-        "missingPositivePrompt",
-        "missingVideo",
-        "missingInputs",
-        "invalidDuration",
+        "missingPositivePrompt",  # no input at all
+        "missingVideo",  # an operation needs the source video
     },
     "lightricks:ltx@2.5-fast": {
         "missingHeight",
         "missingWidth",
-        "incompatibleParameters",
+        "incompatibleParameters",  # exclusions, and durations over 10 s at 48/50 fps or 2K/4K
         "unsupportedDimensions",
         "missingReferenceImages",
         "missingAudio",
-        "invalidDuration",
     },
     "meta:muse@image": {
         "missingHeight",
         "missingWidth",
         "incompatibleParameters",
         "unsupportedDimensions",
-        "missingInputs",
         "missingReferenceImages",
         "missingText",
     },
@@ -257,9 +258,8 @@ EXPECTED_CROSS_FIELD_CODES = {
         "missingWidth",
         "incompatibleParameters",
         "unsupportedDimensions",
-        "missingInputs",
-        "missingFrameImages",
-        "missingReferenceImages",
+        "missingFrameImages",  # a resolution needs one of frame images, reference images/videos
+        "missingReferenceImages",  # reference audios need reference images or videos
     },
 }
 
@@ -268,7 +268,7 @@ EXPECTED_CROSS_FIELD_CODES = {
 def test_cross_field_labels_on_the_published_rules(air):
     codes = EXPECTED_CROSS_FIELD_CODES[air]
     seen: set[str] = set()
-    strategy = invalid_requests(air, kinds=sorted(CROSS_FIELD), contract=upstream_contract())
+    strategy = invalid_requests(air, kinds=sorted(CROSS_FIELD), contract=full_contract())
     # Short runs with fixed seeds: Hypothesis mutates later examples of a run from earlier ones.
     for run in range(8):
 
@@ -280,3 +280,36 @@ def test_cross_field_labels_on_the_published_rules(air):
 
         collect()
     assert seen == codes, seen ^ codes
+
+
+# The validator reports height without width twice on the imported models: the pair
+# (dependentRequired, [width, height]) and the then-required copy of the presets rule with its
+# trigger first ([height, width]). One missing partner is one error (the validator's own Aleph
+# tests expect one), so the strategies label it once; the copy is tolerated here by name.
+VALIDATOR_DUPLICATE = ("missingWidth", ("height", "width"))
+
+
+@pytest.mark.parametrize("air", UPSTREAM_MODELS)
+def test_labels_are_what_the_validator_reports(air):
+    validator = Validator(full_contract())
+    strategy = st.one_of(
+        [invalid_requests(air, count=n, contract=full_contract()) for n in (1, 1, 2, 3)]
+    )
+    for run in range(4):
+
+        @seed(run)
+        @settings(max_examples=25, database=None, deadline=None, phases=[Phase.generate])
+        @given(strategy)
+        def check(example):
+            errors = validator.validate_request(
+                example.task, seen_task_uuids=set(example.seen_task_uuids)
+            )
+            reported = {
+                (e.code, tuple(e.parameter) if isinstance(e.parameter, list) else e.parameter)
+                for e in errors
+            }
+            if ("missingWidth", ("width", "height")) in example.expected():
+                reported.discard(VALIDATOR_DUPLICATE)
+            assert reported == example.expected(), [v.detail for v in example.violations]
+
+        check()

@@ -18,11 +18,11 @@ from runware_testkit.strategies import (
     webhook_payloads,
 )
 
-from .support import MODELS, platform, result_schema, schema_errors
+from .support import MODELS, on_aleph, platform, result_schema, schema_errors
 
 OUTPUT = re.compile(r"(URL|Base64Data|DataURI)$")
 
-TASKS = requests()
+TASKS = on_aleph(requests)
 
 
 @pytest.mark.parametrize("air", MODELS)
@@ -62,7 +62,7 @@ def test_result_lists_have_number_results_distinct_videos(data):
 
 
 @settings(max_examples=50, database=None, deadline=None)
-@given(webhook_payloads())
+@given(on_aleph(webhook_payloads))
 def test_webhook_payloads_validate(body):
     assert not schema_errors(platform("webhook-payload"), body)
     assert not schema_errors(platform("envelope"), body)

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from runware_testkit import validate_result
 from runware_testkit.fake_server.app import create_app
-from runware_testkit.fake_server.clock import ManualClock
 from runware_testkit.fake_server.config import DEV_API_KEY, ServerConfig
+from runware_testkit.fake_server.engine.clock import ManualClock
 from runware_testkit.fake_server.state import ServerState
 from runware_testkit.strategies import ABSENT, requests
 from runware_testkit.strategies.primitives import base64_images, data_uri_images, media_urls

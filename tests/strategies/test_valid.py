@@ -22,13 +22,12 @@ from .support import (
     ALEPH2,
     MODELS,
     UPSTREAM_MODELS,
-    aleph_contract,
+    full_contract,
+    on_aleph,
     oracle,
     request_schema,
     schema_errors,
     strict_oracle,
-    upstream_contract,
-    upstream_items,
 )
 
 
@@ -39,7 +38,7 @@ def _assert_valid(task: dict[str, Any]) -> None:
 
 
 @settings(max_examples=200, database=None, deadline=None)
-@given(requests())
+@given(on_aleph(requests))
 def test_every_request_is_valid(task):
     _assert_valid(task)
 
@@ -63,11 +62,7 @@ def test_keyword_and_dotted_pins_are_honoured(task):
 
 
 @settings(max_examples=50, database=None, deadline=None)
-@given(
-    requests(
-        seed=st.integers(0, 9), outputFormat="WEBM", webhookURL=ABSENT, contract=aleph_contract()
-    )
-)
+@given(on_aleph(requests, seed=st.integers(0, 9), outputFormat="WEBM", webhookURL=ABSENT))
 def test_strategy_and_absent_pins(task):
     assert task["model"] == ALEPH  # only runway:2@1 has a seed
     assert 0 <= task["seed"] <= 9
@@ -76,7 +71,7 @@ def test_strategy_and_absent_pins(task):
 
 
 @settings(max_examples=30, database=None, deadline=None)
-@given(requests(width=720, contract=aleph_contract()))
+@given(on_aleph(requests, width=720))
 def test_pinning_width_keeps_a_preset(task):
     assert (task["width"], task["height"]) == (720, 1280)
 
@@ -117,7 +112,7 @@ def _only_what_is_needed(
 
 
 @settings(max_examples=60, database=None, deadline=None)
-@given(requests(form="minimal"))
+@given(on_aleph(requests, form="minimal"))
 def test_minimal_form_holds_only_what_the_rules_need(task):
     schema = request_schema(task["model"])
     _only_what_is_needed(schema, task, lambda smaller: bool(schema_errors(schema, smaller)))
@@ -149,20 +144,20 @@ def _rule_paths(schema: dict[str, Any]) -> set[str]:
 
 
 @settings(max_examples=60, database=None, deadline=None)
-@given(requests(form="maximal"))
+@given(on_aleph(requests, form="maximal"))
 def test_maximal_form_holds_every_optional_field(task):
     schema = request_schema(task["model"])
     _all_present(schema, task, _rule_paths(schema))
 
 
 @settings(max_examples=50, database=None, deadline=None)
-@given(requests())
+@given(on_aleph(requests))
 def test_task_uuid_is_a_uuid4(task):
     assert task["taskUUID"][14] == "4"
 
 
 @settings(max_examples=30, database=None, deadline=None)
-@given(request_batches(max_size=4))
+@given(on_aleph(request_batches, max_size=4))
 def test_batches_have_distinct_task_uuids(body):
     uuids = [task["taskUUID"] for task in body]
     assert len(set(uuids)) == len(uuids)
@@ -189,7 +184,7 @@ def _oracle_errors(air: str, task: dict[str, Any]) -> list[str]:
 @given(data=st.data())
 def test_drawn_tasks_pass_the_published_schema_in_every_form(air, data):
     form = data.draw(st.sampled_from(["any", "minimal", "maximal"]))
-    task = data.draw(requests(air, form=form, contract=upstream_contract()))
+    task = data.draw(requests(air, form=form, contract=full_contract()))
     assert task["model"] == air
     assert not _oracle_errors(air, task), task
 
@@ -198,7 +193,7 @@ def test_drawn_tasks_pass_the_published_schema_in_every_form(air, data):
 @settings(max_examples=25, database=None, deadline=None)
 @given(data=st.data())
 def test_minimal_and_maximal_forms_on_the_published_schemas(air, data):
-    contract = upstream_contract()
+    contract = full_contract()
     schema = contract.model(air).request
     minimal = data.draw(requests(air, form="minimal", contract=contract))
     _only_what_is_needed(schema, minimal, lambda smaller: not oracle(air).is_valid(smaller))
@@ -210,7 +205,7 @@ SEEDANCE = "bytedance:seedance@2.5"
 
 
 @settings(max_examples=40, database=None, deadline=None)
-@given(requests(SEEDANCE, contract=upstream_contract(), **{"inputs.video": PRESENT}))
+@given(requests(SEEDANCE, contract=full_contract(), **{"inputs.video": PRESENT}))
 def test_a_pinned_input_brings_the_rules_it_triggers(task):
     # A source video excludes frame images and width/height.
     assert "video" in task["inputs"]
@@ -220,7 +215,7 @@ def test_a_pinned_input_brings_the_rules_it_triggers(task):
 
 
 @settings(max_examples=40, database=None, deadline=None)
-@given(requests(SEEDANCE, contract=upstream_contract(), **{"settings.operation": "edit"}))
+@given(requests(SEEDANCE, contract=full_contract(), **{"settings.operation": "edit"}))
 def test_a_pinned_value_brings_the_values_rules_ask_for(task):
     # An edit needs the source video and a duration of "auto" (when one is given).
     assert task["inputs"]["video"]
@@ -229,7 +224,7 @@ def test_a_pinned_value_brings_the_values_rules_ask_for(task):
 
 
 @settings(max_examples=30, database=None, deadline=None)
-@given(requests("lightricks:ltx@2.5-fast", contract=upstream_contract(), fps=50, width=2560))
+@given(requests("lightricks:ltx@2.5-fast", contract=full_contract(), fps=50, width=2560))
 def test_pins_on_both_sides_of_a_rule(task):
     assert (task["width"], task["height"]) == (2560, 1440)
     # 48/50 fps and 2K both cap a duration in seconds at 10 ("auto" is no number).
@@ -242,24 +237,16 @@ def test_pins_the_rules_cannot_satisfy_are_refused():
     with pytest.raises(UnsupportedSchema, match="pins leave no way"):
         requests(
             SEEDANCE,
-            contract=upstream_contract(),
+            contract=full_contract(),
             **{"inputs.video": PRESENT, "inputs.frameImages": PRESENT},
         )
-
-
-def test_upstream_items_are_used_as_published():
-    contract = upstream_contract()
-    for air in UPSTREAM_MODELS:
-        request = contract.model(air).request
-        kept = {k: v for k, v in request.items() if k not in ("$schema", "$id", "title")}
-        assert kept == upstream_items(air)
 
 
 FLUX = "bfl:flux@3-image"
 
 
 @settings(max_examples=40, database=None, deadline=None)
-@given(requests(FLUX, contract=upstream_contract(), **{"inputs.referenceImages": PRESENT}))
+@given(requests(FLUX, contract=full_contract(), **{"inputs.referenceImages": PRESENT}))
 def test_inline_reference_images_meet_the_documents_minimum_size(task):
     # FLUX 3's x-constraints: each reference image at least 128 x 128 pixels.
     for image in task["inputs"]["referenceImages"]:

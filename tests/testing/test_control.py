@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from runware_testkit.fake_server.errors import TaskFinished, TaskNotFound
-from runware_testkit.fake_server.scenarios import Scenario
+from runware_testkit.fake_server.engine.errors import TaskFinished, TaskNotFound
+from runware_testkit.fake_server.faults.scenarios import Scenario, UnknownErrorCode
 from runware_testkit.testing import mock
 
 from .helpers import edit_task, poll, send
@@ -59,6 +59,24 @@ def test_fail_next_matches(match: object, hit: dict, miss: dict) -> None:
 def test_fail_next_refuses_unknown_match_keys() -> None:
     with mock() as fake, pytest.raises(ValueError, match=r"fail_next\(match=\.\.\.\) knows"):
         fake.fail_next("timeout", match={"prompt": "x"})
+
+
+def test_fail_next_and_fail_refuse_unknown_error_codes() -> None:
+    with mock(progression="polls:9") as fake:
+        with pytest.raises(UnknownErrorCode, match=r"did you mean 'insufficientCredits'\?"):
+            fake.fail_next("insufficentCredits")
+        with pytest.raises(UnknownErrorCode, match="unknown Runware error code 'bogusCode'"):
+            fake.fail_next("bogusCode", phase="processing")
+        assert fake.scenarios() == []
+        task = edit_task()
+        send(fake, task)
+        with pytest.raises(UnknownErrorCode, match=r"did you mean 'timeoutProvider'\?"):
+            fake.fail(task["taskUUID"], "timeoutprovider")
+        assert fake.task(task["taskUUID"])["status"] == "processing"
+        fake.fail_next("teamBudgetExhausted", http_status=402)
+        refused = send(fake, edit_task())
+        assert refused.status_code == 402
+        assert refused.json()["errors"][0]["code"] == "teamBudgetExhausted"
 
 
 def test_fail_next_while_processing() -> None:

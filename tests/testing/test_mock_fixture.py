@@ -96,11 +96,12 @@ def test_other_respx_routers_keep_their_routes() -> None:
         assert send(fake, edit_task()).status_code == 200
 
 
-def test_unrelated_hosts_get_respx_own_error() -> None:
-    with mock(), pytest.raises(AssertionError) as caught:
+def test_unrelated_hosts_are_blocked_with_what_to_do_when_asked() -> None:
+    with mock(passthrough=False), pytest.raises(RunwareNotMocked) as caught:
         httpx.get("https://elsewhere.example/")
-    assert not isinstance(caught.value, RunwareNotMocked)
-    assert "not mocked" in str(caught.value)
+    message = str(caught.value)
+    assert "runware_mock blocked GET https://elsewhere.example/ (httpx)" in message
+    assert "passthrough=[..., 'elsewhere.example']" in message
 
 
 def test_the_fake_calls_nothing_once_routing_stopped() -> None:

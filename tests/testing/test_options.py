@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from runware_testkit.fake_server.config import DEV_API_KEY
-from runware_testkit.fake_server.scenarios import Scenario
+from runware_testkit.fake_server.faults.scenarios import Scenario
 from runware_testkit.testing.options import OPTION_NAMES, FakeOptions, to_scenario
 
 

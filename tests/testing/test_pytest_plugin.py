@@ -422,11 +422,32 @@ def test_marker_typo_names_the_right_option(downstream: pytest.Pytester) -> None
     result = downstream.runpytest_inprocess("-q")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
+        ["unknown @pytest.mark.runware option 'progresion' (did you mean 'progression'?)*"]
+    )
+    assert result.stdout.str().count("did you mean 'progression'?") == 1
+    assert "During handling of the above exception" not in result.stdout.str()
+
+
+def test_marker_scenario_with_an_unknown_error_code_is_refused_once(
+    downstream: pytest.Pytester,
+) -> None:
+    write(
+        downstream,
+        """
+        @pytest.mark.runware(scenarios=["error=insufficentCredits"])
+        def test_typo(runware_mock):
+            pass
+        """,
+    )
+    result = downstream.runpytest_inprocess("-q")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
         [
-            "*@pytest.mark.runware: unknown @pytest.mark.runware option 'progresion' (did you mean "
-            "'progression'?)*"
+            "@pytest.mark.runware: scenario 'error=insufficentCredits': unknown Runware error code "
+            "'insufficentCredits' (did you mean 'insufficientCredits'?)*"
         ]
     )
+    assert result.stdout.str().count("did you mean 'insufficientCredits'?") == 1
 
 
 def test_hypothesis_with_the_context_manager(downstream: pytest.Pytester) -> None:

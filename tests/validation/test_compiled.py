@@ -37,3 +37,18 @@ def test_fast_engine_used_for_model_schemas():
     assert compiled.documentation == "https://runware.ai/docs/models/runway-aleph"
     assert compiled.is_valid(model.examples[0]["request"])
     assert not compiled.is_valid({**model.examples[0]["request"], "seed": {1, 2}})
+
+
+def test_multiple_of_uses_decimal_arithmetic():
+    from runware_testkit.validation.compiled import KitValidator
+
+    check = KitValidator({"type": "number", "multipleOf": 0.01})
+    assert [check.is_valid(x) for x in (0.29, 0.57, 1, 0.295, float("inf"))] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    (error,) = check.iter_errors(0.295)
+    assert error.validator == "multipleOf"

@@ -40,3 +40,16 @@ def test_alternatives_are_flattened_and_titled():
     assert join_or(alternatives([image, frame])) == (
         "a UUID, an http(s) URL, a data URI, base64 image or an object with 'image'"
     )
+
+
+def test_untitled_alternatives_of_runware_documents():
+    from runware_testkit.validation.describe import alternatives, pattern_phrase
+
+    branches = [
+        {"format": "uuid"},
+        {"format": "uri"},
+        {"pattern": "^data:image\\/[a-zA-Z]+;base64,[a-zA-Z0-9+/=]+$"},
+        {"pattern": "^[a-zA-Z0-9+/=]+$"},
+    ]
+    assert alternatives(branches) == ["a UUID", "a URI", "a data URI", "base64 data"]
+    assert pattern_phrase("^#[0-9a-f]{6}$") == "a string matching ^#[0-9a-f]{6}$"

@@ -30,3 +30,30 @@ def test_documentation_is_the_nearest_anchor():
 def test_object_keys():
     assert object_keys(SCHEMA, ["inputs"]) == ["frameImages", "video"]
     assert object_keys(SCHEMA, ["inputs", "frameImages", 0]) == ["image", "frame", "timestamp"]
+
+
+def test_api_type():
+    from runware_testkit.validation.schema_walk import api_type
+
+    assert api_type({"type": "number"}) == "float"
+    assert api_type({"type": "integer"}) == "integer"
+    assert api_type({"type": ["array", "null"]}) == "array"
+    assert api_type({"type": ["integer", "string"]}) is None
+    assert api_type({"oneOf": [{"const": "a"}, {"const": "b"}]}) == "string"
+    assert api_type({"enum": ["first", 0]}) is None
+    assert api_type({"anyOf": [{"type": "string"}, {"type": "string", "format": "uri"}]}) == (
+        "string"
+    )
+    assert api_type({"anyOf": [{"format": "uri"}]}) is None
+    assert api_type(None) is None
+    assert api_type(SCHEMA["properties"]["inputs"]) == "object"
+
+
+def test_required_leaf():
+    from runware_testkit.validation.schema_walk import required_leaf
+
+    assert required_leaf(SCHEMA["properties"]["inputs"]) == ["video"]
+    deep = {"required": ["a"], "properties": {"a": {"required": ["b"], "properties": {"b": {}}}}}
+    assert required_leaf(deep) == ["a", "b"]
+    assert required_leaf({"properties": {"x": {}}}) == []
+    assert required_leaf(None, {"required": ["z"]}) == ["z"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from runware_testkit.contract import load_contract
 from runware_testkit.validation.suggest import Suggester
 
-from .conftest import ALEPH, ALEPH2
+from .conftest import ALEPH, ALEPH2, aleph_contract
 
-SUGGESTER = Suggester(load_contract())
+SUGGESTER = Suggester(aleph_contract())
 TOP = list(load_contract().model(ALEPH).request["properties"])
 
 

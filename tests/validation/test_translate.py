@@ -32,7 +32,8 @@ def test_required(v, task1):
     assert error.documentation == f"{DOC1}#request-positiveprompt"
     assert error.taskUUID == task1["taskUUID"]
     assert error.taskType == "videoInference"
-    assert "expected a string of 1 to 1000 characters; found nothing" in error.message
+    assert error.message == "Missing required parameter: 'positivePrompt'."
+    assert error.type == "string"
 
 
 def test_required_nested(v, task2):
@@ -179,8 +180,12 @@ def test_preset(v, task1):
     assert error.allowedValues == [
         "1280x720", "720x1280", "1104x832", "832x1104", "960x960", "1584x672", "848x480", "640x480",
     ]  # fmt: skip
-    assert "1280x720 (720p (16:9))" in error.message
-    assert error.message.endswith("found 1000x720")
+    assert error.type == "integer"
+    assert error.message == (
+        "Unsupported use of width/height parameters. The specified dimensions (1000x720) are not "
+        "supported for the selected model. Supported values are: '1280x720', '720x1280', "
+        "'1104x832', '832x1104', '960x960', '1584x672', '848x480', '640x480'."
+    )
 
 
 def test_preset_is_not_reported_when_a_member_has_the_wrong_type(v, task1):
@@ -338,15 +343,28 @@ def test_unknown_key_with_suggestion(v, task1, path, key, hint):
         Kind.UNKNOWN_KEY,
     )
     assert error.documentation == DOC1
-    assert error.message.endswith(hint)
-    assert f"found unknown key '{key}'" in error.message
+    hint = hint[0].upper() + hint[1:]
+    assert error.message.startswith(
+        f"Unsupported use of '{dotted}' parameter. This parameter is not supported for the "
+        f"selected model. {hint} Allowed values are: "
+    )
+    assert error.type is None
 
 
 def test_unknown_key_in_array_item(v, task2):
     task2["inputs"]["frameImages"] = [{"image": UUID4, "frames": "first"}]
     error = only(v.validate_request(task2))
     assert error.parameter == "inputs.frameImages.0.frames"
-    assert error.message.endswith("did you mean 'inputs.frameImages.0.frame'?")
+    assert "Did you mean 'inputs.frameImages.0.frame'? Allowed values are: " in error.message
+    assert error.message.endswith(
+        "Allowed values are: 'inputs.frameImages.0.image', 'inputs.frameImages.0.frame', "
+        "'inputs.frameImages.0.timestamp'."
+    )
+    assert error.allowedValues == [
+        "inputs.frameImages.0.image",
+        "inputs.frameImages.0.frame",
+        "inputs.frameImages.0.timestamp",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -373,7 +391,7 @@ def test_other_models_parameter(v, task1, task2, air, where, key, owner):
     error = next(e for e in errors if e.parameter == expected)
     assert error.code == "unsupportedParameter"
     assert error.kind == Kind.WRONG_MODEL
-    assert f"only {owner}" in error.message
+    assert f"Only {owner}" in error.message
     assert error.documentation == (DOC2 if air == ALEPH2 else DOC1)
 
 
@@ -403,3 +421,121 @@ def test_finish_keeps_most_telling_error_per_value():
     not_allowed = RunwareError("invalidX", "n", "x", pointer="/x", kind=Kind.NOT_ALLOWED)
     other = RunwareError("invalidY", "y", "y", pointer="/y", kind=Kind.OUT_OF_RANGE)
     assert finish([wrong_type, other, not_allowed]) == [not_allowed, other]
+
+
+ALEPH_ALLOWED = [
+    "taskType", "taskUUID", "outputType", "outputFormat", "outputQuality", "webhookURL",
+    "deliveryMethod", "uploadEndpoint", "safety.checkContent", "safety.mode", "ttl",
+    "includeCost", "numberResults", "inputs.referenceImages", "inputs.video", "model",
+    "positivePrompt", "width", "height", "seed", "providerSettings",
+]  # fmt: skip
+ALEPH2_ALLOWED = [
+    "taskType", "taskUUID", "outputType", "outputFormat", "outputQuality", "webhookURL",
+    "deliveryMethod", "uploadEndpoint", "safety.checkContent", "safety.mode", "ttl",
+    "includeCost", "numberResults", "inputs.frameImages", "inputs.video", "model",
+    "positivePrompt",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("air", "allowed"), [(ALEPH, ALEPH_ALLOWED), (ALEPH2, ALEPH2_ALLOWED)])
+def test_unknown_key_message_lists_the_accepted_parameters(v, task1, task2, air, allowed):
+    task = task1 if air == ALEPH else task2
+    task["vjhProbe"] = 1
+    error = only(v.validate_request(task))
+    assert (error.code, error.parameter) == ("unsupportedParameter", "vjhProbe")
+    assert error.allowedValues == allowed
+    assert error.message == (
+        "Unsupported use of 'vjhProbe' parameter. This parameter is not supported for the "
+        "selected model. Allowed values are: " + ", ".join(f"'{name}'" for name in allowed) + "."
+    )
+    assert "pointer" not in error.to_dict() and error.to_dict()["allowedValues"] == allowed
+
+
+def test_unknown_nested_key_lists_its_siblings(v, task2):
+    task2["inputs"]["audio"] = "https://example.com/a.mp3"
+    error = only(v.validate_request(task2))
+    assert error.parameter == "inputs.audio"
+    assert error.message.endswith("Allowed values are: 'inputs.frameImages', 'inputs.video'.")
+
+
+def test_very_long_unknown_key_is_cut_short(v, task1):
+    task1["k" * 500] = 1
+    error = only(v.validate_request(task1))
+    assert error.message.startswith("Unsupported use of 'kkkk")
+    assert "(500 characters) parameter" in error.message
+    assert len(error.message) < 1200
+
+
+@pytest.mark.parametrize("air", [ALEPH, ALEPH2])
+def test_missing_inputs_blames_the_required_leaf(v, task1, task2, air):
+    task = task1 if air == ALEPH else task2
+    del task["inputs"]
+    error = only(v.validate_request(task))
+    assert (error.code, error.parameter, error.kind) == (
+        "missingVideo",
+        "inputs.video",
+        Kind.MISSING,
+    )
+    assert error.pointer == "/inputs/video"
+    assert error.message == "Missing required parameter: 'inputs.video'."
+    assert error.to_dict()["type"] == "string"
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "type_"),
+    [
+        ({"seed": "42"}, "invalidSeed", "integer"),
+        ({"outputQuality": 1}, "invalidOutputQuality", "integer"),
+        ({"includeCost": "yes"}, "invalidIncludeCost", "boolean"),
+        ({"outputFormat": "GIF"}, "invalidOutputFormat", "string"),
+        ({"inputs": "x"}, "invalidInputs", "object"),
+        ({"providerSettings": 5}, "invalidProviderSettings", "object"),
+        ({"width": 1000}, "unsupportedDimensions", "integer"),
+        ({"positivePromt": "x"}, "unsupportedParameter", None),
+    ],
+)
+def test_type_of_the_parameter(v, task1, change, code, type_):
+    task1.update(change)
+    error = only(v.validate_request(task1))
+    assert (error.code, error.type) == (code, type_)
+    assert ("type" in error.to_dict()) == (type_ is not None)
+
+
+def test_type_float_and_array(v, task2):
+    task2["inputs"]["frameImages"] = [{"image": UUID4, "timestamp": -1}]
+    error = only(v.validate_request(task2))
+    assert (error.code, error.type) == ("invalidTimestamp", "float")
+    task2["inputs"]["frameImages"] = []
+    error = only(v.validate_request(task2))
+    assert (error.code, error.type) == ("invalidFrameImages", "array")
+    task2["inputs"]["frameImages"] = [{"image": UUID4, "frame": "middle"}]
+    error = only(v.validate_request(task2))
+    assert (error.code, error.type) == ("invalidFrame", None)  # strings and integers
+
+
+def test_condition_is_named_once_through_nested_alternatives():
+    from referencing import Registry
+
+    from runware_testkit.validation.compiled import compile_schema
+    from runware_testkit.validation.translate import Translator
+
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "string"}, "x": {}},
+        "allOf": [
+            {
+                "if": {"required": ["a"]},
+                "then": {
+                    "properties": {
+                        "x": {"anyOf": [{"type": "integer", "minimum": 5}, {"type": "array"}]}
+                    }
+                },
+            }
+        ],
+    }
+    target = compile_schema("t", schema, Registry())
+    instance = {"a": "on", "x": 1}
+    translator = Translator(target, None, instance=instance)
+    error = only(finish(translator.translate(target.iter_errors(instance))))
+    assert (error.code, error.parameter) == ("incompatibleParameters", ["a", "x"])
+    assert error.message == "x: expected an integer >= 5 when a is given; found 1"

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from runware_testkit.contract import load_contract
-from runware_testkit.validation import Validator, validate_batch, validate_request, validate_result
+from runware_testkit.validation import (
+    Validator,
+    check_task,
+    default_validator,
+    validate_batch,
+    validate_request,
+    validate_result,
+)
 from runware_testkit.validation.codes import Kind
 
 from .conftest import ALEPH, ALEPH2, DOC1, UUID4
@@ -89,12 +96,16 @@ def test_platform_tasks_invalid(task, code, parameter):
     assert (error.code, error.parameter, error.taskType) == (code, parameter, task["taskType"])
 
 
-def test_unknown_model(task1):
+def test_unknown_model(task1, validator):
     task1["model"] = "runway:9@9"
-    (error,) = validate_request(task1)
+    (error,) = validator.validate_request(task1)
     assert (error.code, error.parameter, error.pointer) == ("unknownModel", "model", "/model")
     assert error.allowedValues == [ALEPH, ALEPH2]
-    assert error.message == f"model: expected one of {ALEPH}, {ALEPH2}; found 'runway:9@9'"
+    assert error.message == (
+        f"model: the kit has no contract for 'runway:9@9' (known models: {ALEPH}, {ALEPH2}); to "
+        "add one, run `runware-testkit generate PAGE_OR_SCHEMA --out DIR`, then pass "
+        "`--contract DIR` or set RUNWARE_TESTKIT_CONTRACTS=DIR"
+    )
     assert error.kind == Kind.UNKNOWN_MODEL
 
 
@@ -111,15 +122,26 @@ def test_missing_model(task1):
     assert (error.code, error.parameter) == ("missingModel", "model")
 
 
-def test_unknown_and_missing_task_type(task1):
+def test_unknown_and_missing_task_type(task1, validator):
     task1["taskType"] = "imageInference"
+    (error,) = validator.validate_request(task1)
+    assert (error.code, error.parameter) == ("unsupportedTaskType", "taskType")
+    assert error.allowedValues == ["videoInference"]
+    assert error.message == "taskType: expected videoInference for model runway:2@1; found " + (
+        "'imageInference'"
+    )
+    task1["taskType"] = "videoInferencee"
+    del task1["model"]
     (error,) = validate_request(task1)
     assert (error.code, error.parameter) == ("unsupportedTaskType", "taskType")
-    assert error.allowedValues == [
-        "videoInference", "authentication", "getResponse", "mediaStorage", "ping",
+    known = default_validator().task_types  # model task types, then platform ones
+    assert error.allowedValues == known
+    assert known[0] == "videoInference" or "videoInference" in known
+    assert known[-6:] == [
+        "authentication", "getResponse", "mediaStorage", "ping", "imageUpload", "getTaskDetails",
     ]  # fmt: skip
     del task1["taskType"]
-    (error,) = validate_request(task1)
+    (error,) = validator.validate_request(task1)
     assert error.code == "missingTaskType"
 
 
@@ -255,3 +277,35 @@ def test_read_only_history_is_only_read(task1):
     assert validate_request(task1, seen_task_uuids=seen)[0].code == "conflictTaskUUID"
     task1["taskUUID"] = UUID4
     assert validate_request(task1, seen_task_uuids=seen) == []
+
+
+@pytest.mark.parametrize(
+    ("task_type", "model"),
+    [
+        ("videoInference", "runway:9@9"),
+        ("imageInference", "acme:paint@1"),
+        ("upscale", "acme:upscale@2"),
+        ("audioInference", "elevenlabs:1@1"),
+    ],
+)
+def test_a_model_without_contract_gives_one_unknown_model(task_type: str, model: str) -> None:
+    task = {"taskType": task_type, "taskUUID": UUID4, "model": model, "positivePrompt": "x"}
+    (error,) = validate_request(task)
+    assert (error.code, error.parameter, error.taskType) == ("unknownModel", "model", task_type)
+    assert error.message.startswith(f"model: the kit has no contract for '{model}' ")
+    assert "`runware-testkit generate PAGE_OR_SCHEMA --out DIR`" in error.message
+    assert "`--contract DIR` or set RUNWARE_TESTKIT_CONTRACTS=DIR" in error.message
+    (first,) = check_task(task).errors
+    assert first == error
+
+
+def test_a_user_contract_makes_the_model_known(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from .official import BFL, PRIVATE_FLUX, build_contract, task
+
+    flux = task(PRIVATE_FLUX)
+    assert [e.code for e in validate_request(flux)] == ["unknownModel"]
+    contract = build_contract(tmp_path, rename={BFL: PRIVATE_FLUX})
+    monkeypatch.setenv("RUNWARE_TESTKIT_CONTRACTS", str(contract))
+    assert PRIVATE_FLUX in default_validator().models
+    assert validate_request(flux) == []
+    assert [e.code for e in validate_request({**flux, "width": 5})] == ["missingHeight"]

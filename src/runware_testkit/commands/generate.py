@@ -1,4 +1,4 @@
-"""``runware-testkit generate``: build schemas from Runware model pages."""
+"""``runware-testkit generate``: build schemas from Runware model pages and schema documents."""
 
 from __future__ import annotations
 
@@ -11,14 +11,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the ``generate`` subcommand."""
     parser = sub.add_parser(
         "generate",
-        help="generate JSON Schemas and OpenAPI documents from model pages",
-        description="Parse Runware model pages (markdown or flattened page text) and write "
-        "JSON Schema 2020-12 and OpenAPI 3.1 documents. A page that cannot be read fully is "
-        "an error naming its line.",
+        help="generate JSON Schemas and OpenAPI documents from model pages and schema documents",
+        description="Read Runware model pages (markdown or flattened page text), Runware's "
+        "per-model OpenAPI 3.1 documents and schema service replies (told apart by content) and "
+        "write JSON Schema 2020-12 and OpenAPI 3.1 documents. A source that cannot be read fully "
+        "is an error naming its line or JSON pointer; nothing is written then.",
     )
-    parser.add_argument("pages", nargs="*", type=Path, metavar="PAGE", help="model page files")
-    parser.add_argument("--sources", type=Path, help="a sources.json listing pinned pages")
-    parser.add_argument("--url", help="page URL, for a single flattened page that lacks one")
+    parser.add_argument(
+        "sources",
+        nargs="*",
+        type=Path,
+        metavar="SOURCE",
+        help="model page files, OpenAPI documents (schema.json) or schema service replies",
+    )
+    parser.add_argument(
+        "--sources",
+        dest="sources_file",
+        type=Path,
+        help="a sources.json listing pinned pages and documents",
+    )
+    parser.add_argument(
+        "--url", help="page URL, for a single flattened page that lacks one (or a document's URL)"
+    )
     parser.add_argument("--out", type=Path, required=True, help="output directory")
     parser.add_argument("--platform", type=Path, help="platform contract data (default: shipped)")
     parser.add_argument(
@@ -32,23 +46,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Generate (or check) the schemas; 0 ok, 1 out of date, 2 unreadable page or bad usage."""
     from ..resources import contract_dir
-    from ..schemagen.generate import PageInput, generate, inputs_from_sources, write
-    from ..schemagen.model import PageError
+    from ..schemagen.generate import SourceInput, generate, inputs_from_sources, write
+    from ..schemagen.model import SourceError
 
-    inputs: list[PageInput] = []
-    if args.sources:
-        inputs += inputs_from_sources(args.sources)
-    if args.url and len(args.pages) != 1:
-        print("runware-testkit generate: --url needs exactly one PAGE", file=sys.stderr)
-        return 2
-    inputs += [PageInput(path=p, display=str(p), url=args.url) for p in args.pages]
-    if not inputs:
-        print("runware-testkit generate: give PAGE files or --sources", file=sys.stderr)
+    if args.url and len(args.sources) != 1:
+        print("runware-testkit generate: --url needs exactly one SOURCE", file=sys.stderr)
         return 2
     platform = args.platform or contract_dir() / "platform.json"
     try:
+        inputs: list[SourceInput] = []
+        if args.sources_file:
+            inputs += inputs_from_sources(args.sources_file)
+        inputs += [SourceInput(path=p, display=str(p), url=args.url) for p in args.sources]
+        if not inputs:
+            print("runware-testkit generate: give SOURCE files or --sources", file=sys.stderr)
+            return 2
         files = generate(inputs, platform)
-    except PageError as exc:
+    except SourceError as exc:
         print(f"{exc}", file=sys.stderr)
         return 2
     except OSError as exc:

@@ -1,4 +1,4 @@
-"""``runware-testkit models``: list the models whose contract the kit ships."""
+"""``runware-testkit models``: list the models the kit knows and where each contract comes from."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "models",
         help="list the models the kit knows",
-        description="List every model with a shipped contract: its AIR, title, task type and "
-        "documentation page.",
+        description="List every model in the registry (shipped, and user contract directories "
+        "from --contract / RUNWARE_TESTKIT_CONTRACTS): its AIR, title, task type, documentation "
+        "page and where its contract comes from.",
     )
     parser.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
     parser.set_defaults(run=run)
@@ -29,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
             "title": m.title,
             "taskType": m.task_type,
             "documentation": m.documentation,
+            "origin": m.origin,
+            "source": f"{m.source_format}: {m.source}" if m.source_format else m.source,
         }
         for m in load_contract().models.values()
     ]
@@ -39,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
         ("AIR", "air"),
         ("TITLE", "title"),
         ("TASK TYPE", "taskType"),
-        ("DOCUMENTATION", "documentation"),
+        ("ORIGIN", "origin"),
+        ("SOURCE", "source"),
     ]
     widths = [max(len(head), *(len(r[key]) for r in rows)) for head, key in columns]
     lines = [[head for head, _ in columns], *([r[key] for _, key in columns] for r in rows)]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import sys
 from pathlib import Path
 
 DEFAULT_STATE = Path(".testkit-state/runware.sqlite3")
 DEFAULT_PORT = 8765
+TOKEN_ENV = "RUNWARE_TESTKIT_CONTROL_TOKEN"
+"""Environment variable holding the control token (keeps it out of the process list)."""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -62,13 +65,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--control-token",
         default=None,
-        help="require 'Authorization: Bearer TOKEN' on the control API",
+        metavar="TOKEN",
+        help="require TOKEN on the control API (header 'X-Testkit-Token: TOKEN' or "
+        f"'Authorization: Bearer TOKEN'); default: ${TOKEN_ENV}, else none",
     )
     parser.add_argument(
-        "--allow-remote", action="store_true", help="allow binding an address other than loopback"
+        "--allow-remote",
+        action="store_true",
+        help="allow binding an address other than loopback; with --control-token the control "
+        "API then answers other hosts that send the token (never without a token)",
     )
     parser.add_argument(
-        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+        "--log-level",
+        default="info",
+        choices=("critical", "error", "warning", "info", "debug"),
+        help="how much the server logs (default info: one line per request)",
     )
     parser.set_defaults(run=run)
 
@@ -96,14 +107,15 @@ def run(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from ..fake_server.app import create_app
     from ..fake_server.config import DEV_API_KEY, SERVE_PROGRESSION, ServerConfig
-    from ..fake_server.live import bind_socket, uvicorn_config
+    from ..fake_server.namespaces import create_shared_app
+    from ..fake_server.uvicorn_thread import bind_socket, uvicorn_config
 
     state_path = None
     if not args.memory:
         state_path = args.state
         state_path.parent.mkdir(parents=True, exist_ok=True)
+    token = args.control_token or os.environ.get(TOKEN_ENV, "").strip() or None
     keys: frozenset[str] = frozenset()
     if not args.any_key:
         keys = frozenset(args.api_keys or [DEV_API_KEY])
@@ -114,16 +126,23 @@ def run(args: argparse.Namespace) -> int:
             state_path=state_path,
             base_url=args.base_url,
             seed=args.seed,
-            control_token=args.control_token,
+            control_token=token,
+            control_loopback_only=not (args.allow_remote and token),
         )
         sock = bind_socket(args.host, args.port)
     except (ValueError, OSError) as exc:
         print(f"runware-testkit serve: {exc}", file=sys.stderr)
         return 2
-    app = create_app(config)
+    app = create_shared_app(config)
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if ":" in args.host else args.host
     base = f"http://{host}:{port}"
+    if config.control_loopback_only:
+        control_text = "loopback clients" + (", with the token" if token else "")
+        if args.allow_remote:
+            control_text += "; give --control-token to open it to other hosts"
+    else:
+        control_text = "any host, with the token"
     key_text = "any non-empty key" if args.any_key else ", ".join(sorted(keys))
     print(
         "runware-testkit fake Runware server\n"
@@ -131,7 +150,8 @@ def run(args: argparse.Namespace) -> int:
         f"  WebSocket  {base.replace('http://', 'ws://', 1)}/v1\n"
         f"  media      {base}/media/\n"
         f"  schemas    {base}/resolve/<AIR>\n"
-        f"  control    {base}/__testkit/\n"
+        f"  control    {base}/__testkit/  ({control_text})\n"
+        f"  namespaces {base}/__testkit/namespaces  (one isolated fake per test run)\n"
         f"  API key    {key_text}\n"
         f"  state      {state_path if state_path is not None else 'memory'}\n"
         f"  progress   {config.progression}\n"

@@ -30,16 +30,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
-from .clock import Clock
 from .config import ServerConfig
-from .control import PREFIX as CONTROL_PREFIX
-from .control import control_routes
-from .media_routes import media_routes
-from .rest import rest_endpoint
-from .schema_service import schema_routes
-from .sink import sink_routes
+from .control.api import PREFIX as CONTROL_PREFIX
+from .control.api import control_routes
+from .control.sink import sink_routes
+from .engine.clock import Clock
+from .media.routes import media_routes
+from .protocol.schema_service import schema_routes
 from .state import ServerState
-from .websocket import websocket_endpoint
+from .transports.rest import rest_endpoint
+from .transports.websocket import websocket_endpoint
 
 __all__ = ["CONTROL_PREFIX", "create_app"]
 

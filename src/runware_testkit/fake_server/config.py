@@ -33,6 +33,7 @@ from os import PathLike
 
 __all__ = [
     "DEV_API_KEY",
+    "IN_PROCESS_HOST",
     "LOOPBACK_HOSTS",
     "SERVE_PROGRESSION",
     "Limits",
@@ -41,6 +42,9 @@ __all__ = [
 
 DEV_API_KEY = "rw-testkit-dev-key"
 """The API key accepted by a default configuration."""
+
+IN_PROCESS_HOST = "testserver"
+"""The host in-process clients (httpx's ASGI transport) use: routed into the app, no socket."""
 
 SERVE_PROGRESSION = "time:8"
 """Progression used by ``runware-testkit serve`` unless told otherwise."""
@@ -100,6 +104,8 @@ class ServerConfig:
     """When set, the control API under ``/__testkit`` wants the token (``X-Testkit-Token`` or
     ``Authorization: Bearer``); the sink's receiving routes stay open."""
     control_loopback_only: bool = True
+    """True: the control API answers loopback clients only. False opens it to other hosts,
+    which needs `control_token` (ValueError without one): it is never open without a token."""
     seed: int | None = None
     """Seed for UUIDs and result seeds (None: fresh entropy on every start)."""
     fetch_timeout: float = 10.0
@@ -119,7 +125,12 @@ class ServerConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
-        from .progression import parse_progression
+        if not self.control_loopback_only and not self.control_token:
+            raise ValueError(
+                "the control API can only be opened to other hosts with a control token "
+                "(control_loopback_only=False needs control_token)"
+            )
+        from .engine.progression import parse_progression
 
         parse_progression(self.progression)
 

@@ -15,7 +15,7 @@ import threading
 from collections import deque
 from typing import Any
 
-from .clock import Clock, SystemClock
+from .engine.clock import Clock, SystemClock
 
 __all__ = ["DEFAULT_MAX_ENTRIES", "KINDS", "Journal"]
 

@@ -18,21 +18,21 @@ from typing import Any
 import httpx
 
 from ..contract import Contract, load_contract
-from .clock import Clock, SystemClock
-from .config import ServerConfig
-from .delivery import Allowlist, Delivery, tls_context
-from .engine import Engine
-from .ids import IdSource
+from .config import IN_PROCESS_HOST, ServerConfig
+from .control.sink import WebhookSink
+from .engine.clock import Clock, SystemClock
+from .engine.engine import Engine
+from .engine.ids import IdSource
+from .engine.records import TaskRecord
+from .engine.store import MemoryStore, SQLiteStore, Store
+from .faults.scenarios import ScenarioQueue
 from .journal import Journal
-from .scenarios import ScenarioQueue
-from .sessions import SessionRegistry
-from .sink import WebhookSink
-from .store import MemoryStore, SQLiteStore, Store
-from .tasks import TaskRecord
+from .outbound.delivery import Allowlist, Delivery, tls_context
+from .outbound.notify import notify_finished
+from .protocol.sessions import SessionRegistry
 
 __all__ = ["IN_PROCESS_HOST", "ServerState"]
 
-IN_PROCESS_HOST = "testserver"
 """Host name in-process clients use (httpx.ASGITransport, Starlette's TestClient). Outgoing
 calls to it are routed back into the app itself, never to the network."""
 
@@ -161,8 +161,6 @@ class ServerState:
             await asyncio.wait([_awaitable(job, loop) for job in jobs], timeout=remaining)
 
     def _on_finish(self, record: TaskRecord) -> None:
-        from .notify import notify_finished
-
         if not _needs_notify(record):
             return
         self.spawn(notify_finished(self, record))

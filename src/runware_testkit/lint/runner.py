@@ -10,7 +10,13 @@ Where an error is reported:
 - anything else: at the offending value.
 
 A file's lone task objects are checked one by one, its arrays as request bodies; one set of
-claimed taskUUIDs spans the whole run, so a taskUUID reused in another file is a conflict.
+claimed taskUUIDs spans the whole run, so a taskUUID reused in another file is a conflict, and
+its message names where the taskUUID was first used (``file:line:col``).
+
+Every problem is reported (the validator's ``mode="all"``). Accepted enum values in another
+letter case are warnings. A task whose model the kit has no contract for (``unknownModel``
+naming a model string) is not checked: it is reported as a notice, or as an error with
+``unknown="error"``.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, MutableSet, Sequence
 from dataclasses import replace
 from itertools import groupby
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, Literal, Protocol
 
 from .loader import LoadError, Source, Task, collect, load
 from .positions import PositionMap
@@ -26,21 +32,26 @@ from .report import Diagnostic, LintResult
 
 _KEY_KINDS = frozenset({"unknown key", "wrong model's parameter"})
 _KEY_CODES = frozenset({"unsupportedParameter", "unknownParameter"})
+_CONFLICT_CODE = "conflictTaskUUID"
+_UNKNOWN_MODEL_KIND = "unknown model"
+
+Unknown = Literal["notice", "error"]
+UNKNOWN_CHOICES: tuple[str, ...] = ("notice", "error")
 
 
 class Checker(Protocol):
     """What the linter needs of a validator (the :mod:`runware_testkit.validation` API)."""
 
-    def validate_request(
-        self, task: Any, *, seen_task_uuids: MutableSet[str] | None = None
-    ) -> list[Any]:
-        """Runware-shaped errors of one task."""
+    def check_task(
+        self, task: Any, *, seen_task_uuids: MutableSet[str] | None = None, mode: str = "first"
+    ) -> Any:
+        """``errors`` and ``warnings`` of one task (called with ``mode="all"``)."""
         ...
 
     def validate_batch(
         self, body: Any, *, seen_task_uuids: MutableSet[str] | None = None
     ) -> list[Any]:
-        """One report (``index``, ``errors``) per task of a request body."""
+        """One report (``index``, ``errors``, ``warnings``) per task of a request body."""
         ...
 
 
@@ -89,7 +100,16 @@ def _enclosing(positions: PositionMap, pointer: str, root: str) -> tuple[int, in
     return position.line, position.col
 
 
-def _diagnostic(name: str, task: Task, error: Any) -> Diagnostic:
+def is_unchecked(task: dict[str, Any], error: Any) -> bool:
+    """True when ``error`` says the kit has no contract for the task's model (a string)."""
+    return getattr(error, "kind", None) == _UNKNOWN_MODEL_KIND and isinstance(
+        task.get("model"), str
+    )
+
+
+def _diagnostic(
+    name: str, task: Task, error: Any, *, severity: str = "error", unchecked: bool = False
+) -> Diagnostic:
     line, col = locate(task, error)
     parameter = error.parameter
     return Diagnostic(
@@ -97,11 +117,32 @@ def _diagnostic(name: str, task: Task, error: Any) -> Diagnostic:
         line=line,
         column=col,
         code=error.code,
-        message=error.message,
+        message=f"task not checked: {error.message}" if unchecked else error.message,
         parameter=list(parameter) if isinstance(parameter, list | tuple) else parameter,
         taskUUID=error.taskUUID,
         documentation=error.documentation,
+        severity=severity,
+        unchecked=unchecked,
     )
+
+
+def _findings(
+    name: str,
+    task: Task,
+    value: dict[str, Any],
+    errors: Iterable[Any],
+    warnings: Iterable[Any],
+    unknown: str,
+) -> list[Diagnostic]:
+    found = []
+    for error in errors:
+        if is_unchecked(value, error):
+            severity = "error" if unknown == "error" else "notice"
+            found.append(_diagnostic(name, task, error, severity=severity, unchecked=True))
+        else:
+            found.append(_diagnostic(name, task, error))
+    found += [_diagnostic(name, task, warning, severity="warning") for warning in warnings]
+    return found
 
 
 def lint_tasks(
@@ -111,11 +152,13 @@ def lint_tasks(
     checker: Checker,
     seen_task_uuids: MutableSet[str],
     model: str | None = None,
+    unknown: Unknown = "notice",
 ) -> list[Diagnostic]:
     """Validate the tasks of one file; ``model`` fills in a task's missing ``model``.
 
     A lone task object is checked on its own, an array as one request body (so a taskUUID
-    repeated inside it is a conflict even when its first use has other errors).
+    repeated inside it is a conflict even when its first use has other errors). ``unknown``
+    is the severity of a task not checked for want of a contract for its model.
     """
     found = []
     for _, group in groupby(tasks, key=lambda t: t.document):
@@ -126,10 +169,12 @@ def lint_tasks(
             for report in reports:
                 index = report.index
                 task = members[index] if index is not None else replace(members[0], pointer="")
-                found += [_diagnostic(name, task, error) for error in report.errors]
+                value = values[index] if index is not None else {}
+                warnings = getattr(report, "warnings", ())
+                found += _findings(name, task, value, report.errors, warnings, unknown)
         else:
-            errors = checker.validate_request(values[0], seen_task_uuids=seen_task_uuids)
-            found += [_diagnostic(name, members[0], error) for error in errors]
+            check = checker.check_task(values[0], seen_task_uuids=seen_task_uuids, mode="all")
+            found += _findings(name, members[0], values[0], check.errors, check.warnings, unknown)
     found.sort(key=lambda d: (d.line, d.column))
     return found
 
@@ -146,11 +191,13 @@ def lint_sources(
     checker: Checker | None = None,
     model: str | None = None,
     stdin: BinaryIO | None = None,
+    unknown: Unknown = "notice",
 ) -> LintResult:
     """Load and validate every source; a taskUUID may appear once across all of them."""
     checker = checker or _default_checker()
     result = LintResult()
     seen: set[str] = set()
+    first_use: dict[str, str] = {}
     for source in sources:
         try:
             loaded = load(source, stdin=stdin)
@@ -159,10 +206,36 @@ def lint_sources(
             continue
         result.files += 1
         result.tasks += len(loaded.tasks)
-        result.diagnostics += lint_tasks(
-            source.name, loaded.tasks, checker=checker, seen_task_uuids=seen, model=model
+        found = lint_tasks(
+            source.name,
+            loaded.tasks,
+            checker=checker,
+            seen_task_uuids=seen,
+            model=model,
+            unknown=unknown,
         )
+        _record_first_uses(first_use, source.name, loaded.tasks)
+        result.diagnostics += [_name_first_use(d, first_use) for d in found]
     return result
+
+
+def _record_first_uses(first_use: dict[str, str], name: str, tasks: Iterable[Task]) -> None:
+    """Remember ``file:line:col`` of each taskUUID's first appearance in the run."""
+    for task in tasks:
+        uuid = task.value.get("taskUUID")
+        position = task.positions.get(task.pointer + "/taskUUID")
+        if isinstance(uuid, str) and position is not None:
+            first_use.setdefault(uuid, f"{name}:{position.line}:{position.col}")
+
+
+def _name_first_use(diagnostic: Diagnostic, first_use: dict[str, str]) -> Diagnostic:
+    """A reused taskUUID's diagnostic, its message naming where the taskUUID was first used."""
+    if diagnostic.code != _CONFLICT_CODE or diagnostic.taskUUID not in first_use:
+        return diagnostic
+    where = first_use[diagnostic.taskUUID]
+    if where == f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}":
+        return diagnostic
+    return replace(diagnostic, message=f"{diagnostic.message} (first used at {where})")
 
 
 def lint_paths(
@@ -171,9 +244,10 @@ def lint_paths(
     checker: Checker | None = None,
     model: str | None = None,
     stdin: BinaryIO | None = None,
+    unknown: Unknown = "notice",
 ) -> LintResult:
     """Lint command-line paths (files, directories, globs, ``-``); see :func:`loader.collect`."""
     sources, failures = collect(paths)
-    result = lint_sources(sources, checker=checker, model=model, stdin=stdin)
+    result = lint_sources(sources, checker=checker, model=model, stdin=stdin, unknown=unknown)
     result.failures[:0] = failures
     return result

@@ -3,10 +3,43 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 
 from .model import ModelPage
 from .platform import platform_id
+
+
+@dataclass(frozen=True)
+class ApiInfo:
+    """What the document's ``info`` says about the model, whatever source it was read from."""
+
+    title: str
+    summary: str
+    air: str
+    slug: str
+    documentation: str
+    status: str | None = None
+    capabilities: list[str] | None = None
+    released: str | None = None
+    creator: Any = None
+    pricing: Any = None
+
+
+def page_api_info(page: ModelPage) -> ApiInfo:
+    """The ``info`` facts of a model page."""
+    return ApiInfo(
+        title=page.title,
+        summary=page.summary,
+        air=page.air,
+        slug=page.slug,
+        documentation=page.url,
+        status=page.status,
+        capabilities=page.capabilities,
+        released=page.released,
+        creator=page.creator,
+    )
+
 
 _STATUS_TEXT = {
     "400": "A task is invalid: Runware error objects name each problem.",
@@ -31,7 +64,7 @@ _HEX = "[0-9a-fA-F]"
 
 
 def openapi_document(
-    page: ModelPage,
+    info: ApiInfo,
     request: dict[str, Any],
     result: dict[str, Any],
     platform: dict[str, dict[str, Any]],
@@ -104,27 +137,30 @@ def openapi_document(
         }
         if status in _INFERRED_STATUSES:
             responses[status]["x-inferred"] = _INFERRED_STATUSES[status]
+    info_object: dict[str, Any] = {
+        "title": info.title,
+        "version": "1",
+        "description": info.summary,
+        "x-air-id": info.air,
+        "x-model-id": info.slug,
+        "x-status": info.status,
+        "x-capabilities": info.capabilities,
+        "x-released-at": info.released,
+        "x-creator": info.creator,
+        "x-documentation": info.documentation,
+    }
+    if info.pricing is not None:
+        info_object["x-pricing"] = info.pricing
     return {
         "openapi": "3.1.0",
-        "info": {
-            "title": page.title,
-            "version": "1",
-            "description": page.summary,
-            "x-air-id": page.air,
-            "x-model-id": page.slug,
-            "x-status": page.status,
-            "x-capabilities": page.capabilities,
-            "x-released-at": page.released,
-            "x-creator": page.creator,
-            "x-documentation": page.url,
-        },
+        "info": info_object,
         "servers": [{"url": "https://api.runware.ai"}],
         "security": [{"bearer": []}],
         "paths": {
             "/v1": {
                 "post": {
                     "operationId": "runTasks",
-                    "summary": f"Submit {page.title} tasks and poll for their results",
+                    "summary": f"Submit {info.title} tasks and poll for their results",
                     "requestBody": {
                         "required": True,
                         "content": {

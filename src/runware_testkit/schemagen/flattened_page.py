@@ -4,35 +4,49 @@ In this form a parameter is a ``-`` line, then its name (``safety»modemode`` fo
 the path joined by ``»``, with the name repeated), then one line of type and constraints ending
 in `` -``, then its description. Allowed values are given only as a count and their
 descriptions ("Allowed values 3 values"); :mod:`.inference` recovers the values.
+
+Blank lines and surrounding spaces carry no meaning in this form and are skipped (sources still
+name the line in the file). Type words, constraint words and counted labels ("Allowed values",
+"Properties", "Learn more") are read in any case and with any spacing around their colons.
 """
 
 from __future__ import annotations
 
 import re
 
-from . import facts
+from . import facts, vocabulary
 from .model import AllowedValue, ModelPage, PageError, Parameter, Source
+from .page_text import split_lines
 
+_I = re.IGNORECASE
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:»[A-Za-z][A-Za-z0-9]*)*$")
-_SPEC = re.compile(rf"^(?P<type>{facts.TYPE_PATTERN})(?P<rest>.*?)\s*-$")
-_TOKEN = re.compile(
-    r"\s*(?:(?P<required>required)"
-    r"|value: (?P<value>\S+)"
-    r"|(?P<format>UUID v4|UUID|URI)"
-    r"|min items: ?(?P<min_items>\d+)"
-    r"|max items: ?(?P<max_items>\d+)"
-    r"|min: (?P<min>-?[\d.]+)"
-    r"|max: (?P<max>-?[\d.]+)"
-    r"|default: (?P<default>\S+)"
-    r"|step: (?P<step>[\d.]+))"
+_SPEC = re.compile(rf"^(?P<type>{facts.TYPE_PATTERN})(?P<rest>.*?)\s*-$", _I)
+_TYPE_START = re.compile(rf"^{facts.TYPE_PATTERN}", _I)
+_FORMAT_WORDS = "|".join(
+    re.escape(word) for word in sorted(facts.JSON_SCHEMA_FORMATS | {"url"}, key=len, reverse=True)
 )
-_COUNT = re.compile(r"^Allowed values (\d+) values?$")
-_PROPERTIES = re.compile(r"^Properties (\d+) propert(?:y|ies)$")
-_LEARN = re.compile(r"^Learn more \d+ resources?$")
-_EXAMPLES = re.compile(r"^Examples \d+ examples?$")
-_FORMAT_N = re.compile(r"^Format \d+: (\w+)\[\](?: \d+ propert(?:y|ies))?$")
-_GROUP = re.compile(r"^[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*){0,3}$")
-_NESTED = re.compile(r"nested inside the ([\w.]+) object")
+_TOKEN = re.compile(
+    r"\s*(?:(?P<required>required)(?![\w-])"
+    r"|(?P<optional>optional)(?![\w-])"
+    r"|value\s*:\s*(?P<value>\S+)"
+    r"|format\s*:\s*(?P<named_format>\S+)"
+    rf"|(?P<format>uuid\s*v\d|{_FORMAT_WORDS})(?![\w-])"
+    r"|min\s*items\s*:\s*(?P<min_items>\d+)"
+    r"|max\s*items\s*:\s*(?P<max_items>\d+)"
+    r"|min\s*:\s*(?P<min>-?[\d.]+)"
+    r"|max\s*:\s*(?P<max>-?[\d.]+)"
+    r"|default\s*:\s*(?P<default>\S+)"
+    r"|step\s*:\s*(?P<step>[\d.]+))",
+    _I,
+)
+_COUNT = re.compile(r"^allowed\s+values\s*:?\s*(\d+)\s+values?$", _I)
+_PROPERTIES = re.compile(r"^properties\s*:?\s*(\d+)\s+propert(?:y|ies)$", _I)
+_LEARN = re.compile(r"^learn\s+more\s*:?\s*\d+\s+resources?$", _I)
+_EXAMPLES = re.compile(r"^examples?\s*:?\s*\d+\s+examples?$", _I)
+_FORMAT_N = re.compile(r"^format\s*\d+\s*:\s*(\w+)\[\](?:\s*\d+\s+propert(?:y|ies))?$", _I)
+_FORMAT_N_PROPERTIES = re.compile(r"(\d+)\s+propert", _I)
+_TITLE_CASE_GROUP = re.compile(r"^[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*){0,3}$")
+_NESTED = re.compile(r"nested\s+(?:inside|under|within|in)\s+(?:the\s+)?`?([\w.]+)`?\s+object", _I)
 _MODEL_URL = "https://runware.ai/docs/models/"
 
 
@@ -46,28 +60,49 @@ def slug_from_title(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
+def _name_of(line: str) -> str | None:
+    """A parameter-name line with the spacing of a nested name undone (``inputs » frame frame``
+    -> ``inputs»frameframe``), or None when the line is not a name."""
+    name = re.sub(r"\s+", "", line) if "»" in line else line
+    return name if _NAME.match(name) else None
+
+
+def _is_group_title(text: str) -> bool:
+    """A parameter-group title: Title Case words, or group words in any case."""
+    return bool(_TITLE_CASE_GROUP.match(" ".join(text.split()))) or _is_group_words(text)
+
+
+def _is_group_words(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= 4 and all(w.lower() in vocabulary.GROUP_WORDS for w in words)
+
+
 class _FlatParser:
     def __init__(self, text: str, file: str, url: str | None) -> None:
-        self.lines = [line.rstrip() for line in text.split("\n")]
+        lines = split_lines(text)
+        # Only the non-blank lines, stripped; ``self.at`` maps each to its 0-based file line.
+        self.at = [i for i, line in enumerate(lines) if line.strip()]
+        self.lines = [lines[i].strip() for i in self.at]
+        self.names = [_name_of(line) for line in self.lines]
         self.file = file
         self.url = url
 
     def src(self, index: int) -> Source:
-        return Source(self.file, index + 1)
+        return Source(self.file, self.at[index] + 1)
 
     def fail(self, index: int, message: str) -> PageError:
-        return PageError(self.file, index + 1, message)
+        return PageError(self.file, self.at[index] + 1, message)
 
     def _starts_parameter(self, i: int) -> bool:
         """Line i ends a block with '-' and is followed by a name line and a spec line."""
         if not self.lines[i].endswith("-") or i + 2 >= len(self.lines):
             return False
-        return bool(_NAME.match(self.lines[i + 1]) and _SPEC.match(self.lines[i + 2]))
+        return bool(self.names[i + 1] and _SPEC.match(self.lines[i + 2]))
 
     def parse(self) -> ModelPage:
-        if not self.lines or not self.lines[0].strip():
-            raise self.fail(0, "page text does not start with the model title")
-        title = self.lines[0].strip()
+        if not self.lines:
+            raise PageError(self.file, 1, "page text is empty")
+        title = self.lines[0]
         starts = [i for i in range(len(self.lines)) if self._starts_parameter(i)]
         if not starts:
             raise self.fail(0, "no parameter blocks ('-', name, 'type ... -') found")
@@ -80,7 +115,7 @@ class _FlatParser:
             url="",
             task_type="",
             source=self.src(0),
-            summary=self.lines[1].strip() if len(self.lines) > 1 else "",
+            summary=self.lines[1] if len(self.lines) > 1 else "",
         )
         if self.url:
             page.url = self.url
@@ -114,12 +149,7 @@ class _FlatParser:
     def _check_orphans(self, starts: list[int]) -> None:
         """A name line followed by something that is not a spec line is a broken parameter."""
         for i in range(len(self.lines) - 2):
-            if (
-                self.lines[i] == "-"
-                and "»" in self.lines[i + 1]
-                and _NAME.match(self.lines[i + 1])
-                and i not in starts
-            ):
+            if self.lines[i] == "-" and "»" in (self.names[i + 1] or "") and i not in starts:
                 raise self.fail(
                     i + 2,
                     f"parameter {self.lines[i + 1]!r} has no type line "
@@ -128,8 +158,8 @@ class _FlatParser:
             if (
                 i not in starts
                 and self.lines[i].endswith("-")
-                and _NAME.match(self.lines[i + 1])
-                and re.match(rf"^{facts.TYPE_PATTERN}\b", self.lines[i + 2])
+                and self.names[i + 1]
+                and _TYPE_START.match(self.lines[i + 2])
                 and not _SPEC.match(self.lines[i + 2])
             ):
                 raise self.fail(i + 2, f"unreadable type line {self.lines[i + 2]!r}")
@@ -137,12 +167,18 @@ class _FlatParser:
     def _group_before(
         self, end: int, floor: int
     ) -> tuple[str, tuple[str, Source] | None, int] | None:
-        """A group heading ("Inputs" + one description line) just before line ``end``."""
+        """A group heading ("Inputs" + one description line) just before line ``end``.
+
+        The description must end with a full stop unless the title is made of group words
+        ("Inputs", "Provider Settings"), so that a short last line of a parameter's text is not
+        taken for a group.
+        """
         for title_at in (end - 2, end - 3):
             if title_at < floor:
                 continue
-            title = self.lines[title_at].strip()
-            if _GROUP.match(title) and self.lines[title_at + 1].strip().endswith("."):
+            title = self.lines[title_at]
+            described = self.lines[title_at + 1].endswith(".") or _is_group_words(title)
+            if _is_group_title(title) and described:
                 nested = _NESTED.search(self.lines[title_at + 1])
                 nest = (nested.group(1), self.src(title_at + 1)) if nested else None
                 return title, nest, title_at
@@ -156,7 +192,7 @@ class _FlatParser:
         nest: tuple[str, Source] | None,
         page: ModelPage,
     ) -> Parameter:
-        raw_name = self.lines[at]
+        raw_name = self.names[at] or self.lines[at]
         *parents, last = raw_name.split("»")
         if parents:
             half = len(last) // 2
@@ -196,7 +232,7 @@ class _FlatParser:
                 param.set("required", True, source)
             elif kind == "value":
                 param.set("const", facts.coerce(param, value, source, "value"), source)
-            elif kind == "format":
+            elif kind in ("format", "named_format"):
                 facts.apply_format(param, value, source)
             elif kind in ("min", "max"):
                 facts.apply_bound(param, kind, value, source)
@@ -229,7 +265,7 @@ class _FlatParser:
             if props:
                 param.property_count = facts.Fact(int(props.group(1)), self.src(i))
             elif _FORMAT_N.match(line):
-                shape = re.search(r"(\d+) propert", line)
+                shape = _FORMAT_N_PROPERTIES.search(line)
                 if shape:
                     param.property_count = facts.Fact(int(shape.group(1)), self.src(i))
             elif _EXAMPLES.match(line) or line in ("", "-"):

@@ -1,42 +1,69 @@
-"""Parser for Runware model pages in their markdown form (front matter, ``###`` per parameter)."""
+"""Parser for Runware model pages in their markdown form (front matter, ``###`` per parameter).
+
+The layout: optional front matter (its ``url:`` gives the page URL), a ``# Title`` heading with
+info bullets under it (``- **ID**: `air` ``, Status, Creator, Release Date, Capabilities), then
+``##`` sections: Compatibility & Validation, Request Parameters, Response Parameters, Examples.
+Only Request Parameters is required. Section names and labels are matched without regard to case,
+spacing or punctuation (see :mod:`.vocabulary`); blank lines may appear anywhere; text inside
+fenced code blocks is never read as structure. Parameter blocks are read by
+:mod:`.markdown_parameters`, the Compatibility section by :mod:`.markdown_compatibility`.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
-from . import facts
-from .model import AllowedValue, Example, ModelPage, PageError, Parameter, Preset, Source
+from . import vocabulary
+from .markdown_compatibility import read_compatibility
+from .markdown_parameters import ParameterReader
+from .model import Example, ModelPage, PageError, Source
+from .page_text import CodeBlock, code_blocks, heading, read_front_matter, split_lines
 
-_HEADING = re.compile(r"^(#{1,4}) (.*)$")
-_PARAM_HEADING = re.compile(r"^\[([A-Za-z][A-Za-z0-9]*)\]\((\S+)\)$")
-_BULLET = re.compile(r"^- \*\*([A-Za-z ]+)\*\*: (.*)$")
-_GROUP = re.compile(r"^\*\*([A-Z][A-Za-z ]+)\*\*$")
+_INFO_BULLET = re.compile(r"^ {0,3}[-*+][ \t]+(\*\*|__)([^*_]+?)\1[ \t]*(.*)$")
 _CODE = re.compile(r"`([^`]*)`")
-_PRESET_ROW = re.compile(r"^\| `([^`]+)` \| `(\d+)x(\d+)` \|$")
-_PAIR = re.compile(r"^`(\w+)` and `(\w+)` must be used together\.$")
-_NESTED = re.compile(r"nested inside the \\?`([\w.]+)\\?` object")
-_DESC_VALUE = re.compile(r"^- \\?`([^`\\]+)\\?`: (.+)$")
-_LIST_VALUE = re.compile(r"^- `([^`]+)`(?: (.*))?$")
 
 
 def looks_like_markdown(text: str) -> bool:
-    """True when ``text`` is a markdown model page rather than flattened page text."""
-    return text.startswith("---\n") or "\n## Request Parameters" in text
+    """True when ``text`` is a markdown model page rather than flattened page text: it opens
+    with front matter or has a ``## Request Parameters`` heading (in any spelling)."""
+    lines = split_lines(text)
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if first == "---":
+        return True
+    for line in lines:
+        found = heading(line)
+        if found and found[0] == 2 and vocabulary.lookup(vocabulary.SECTIONS, found[1]):
+            return True
+    return False
 
 
 def parse_markdown_page(text: str, file: str, url: str | None = None) -> ModelPage:
-    """Parse a markdown model page into a :class:`ModelPage`; raise PageError naming the line."""
+    """Parse a markdown model page into a :class:`ModelPage`.
+
+    ``url`` overrides the front matter's. Raises PageError naming the file and line of the
+    first thing the parser cannot read; it never returns part of a page.
+    """
     return _MarkdownParser(text, file, url).parse()
+
+
+@dataclass(frozen=True)
+class _Section:
+    name: str  # canonical (vocabulary.SECTIONS)
+    heading_at: int
+    begin: int
+    end: int
 
 
 class _MarkdownParser:
     def __init__(self, text: str, file: str, url: str | None) -> None:
-        self.lines = text.split("\n")
+        self.lines = split_lines(text)
         self.file = file
         self.url = url
-        self.front: dict[str, str] = {}
-        self.info: dict[str, tuple[str, Source]] = {}
+        self.front = read_front_matter(self.lines, file)
+        self.blocks = code_blocks(self.lines, self.front.end, file)
+        self.fenced = {i for b in self.blocks for i in range(b.opening, b.closing + 1)}
 
     def src(self, index: int) -> Source:
         return Source(self.file, index + 1)
@@ -44,322 +71,189 @@ class _MarkdownParser:
     def fail(self, index: int, message: str) -> PageError:
         return PageError(self.file, index + 1, message)
 
+    def _heading(self, index: int) -> tuple[int, str] | None:
+        return None if index in self.fenced else heading(self.lines[index])
+
     def parse(self) -> ModelPage:
-        index = self._front_matter()
-        sections: dict[str, tuple[int, int]] = {}
-        title, title_at, current, start = None, 0, None, index
-        for i in range(index, len(self.lines)):
-            heading = _HEADING.match(self.lines[i])
-            if heading and heading.group(1) == "#" and title is None:
-                title, title_at = heading.group(2).strip(), i
-            elif heading and heading.group(1) == "##":
-                if current:
-                    sections[current] = (start, i)
-                current, start = heading.group(2).strip(), i + 1
-        if current:
-            sections[current] = (start, len(self.lines))
-        if title is None:
-            raise self.fail(index, "no '# Title' heading")
-        if "Request Parameters" not in sections:
+        title, title_at, body_at, sections = self._outline()
+        if "request" not in sections:
             raise self.fail(len(self.lines) - 1, "no '## Request Parameters' section")
-        self._info(title_at + 1, min(s for s, _ in sections.values()))
-        if "ID" not in self.info:
+        info_end = min(s.heading_at for s in sections.values())
+        info = self._info(body_at, info_end)
+        if "id" not in info:
             raise self.fail(title_at, "no '- **ID**:' line under the title")
-        url = self.url or self.front.get("url")
+        url = self.url or self._front_value("url", "canonical")
         if not url:
-            raise self.fail(0, "no url in front matter; pass the page URL")
+            raise self.fail(self.front.start, "no url in front matter; pass the page URL")
         page = ModelPage(
             file=self.file,
             format="markdown",
             title=title,
-            air=self.info["ID"][0],
+            air=info["id"][0],
             url=url,
             task_type="",
-            source=self.info["ID"][1],
-            status=self._info_value("Status"),
-            creator=self._info_value("Creator"),
-            released=self._info_value("Release Date"),
+            source=info["id"][1],
+            status=self._value(info, "status"),
+            creator=self._value(info, "creator"),
+            released=self._value(info, "released"),
             capabilities=[
-                c.strip() for c in (self._info_value("Capabilities") or "").split(",") if c.strip()
+                c.strip() for c in (self._value(info, "capabilities") or "").split(",") if c.strip()
             ],
-            summary=self._summary(title_at + 1),
+            summary=self._summary(body_at, info_end),
         )
-        for name, (begin, end) in sections.items():
-            if name.startswith("Compatibility"):
-                self._compatibility(page, begin, end)
-            elif name == "Request Parameters":
-                page.request = self._parameters(begin, end, page)
-            elif name == "Response Parameters":
-                page.response = self._parameters(begin, end, page)
-            elif name == "Examples":
-                page.examples = self._examples(begin, end)
+        reader = ParameterReader(self.lines, self.fenced, self.file)
+        for section in sorted(sections.values(), key=lambda s: s.begin):
+            if section.name == "compatibility":
+                read_compatibility(
+                    self.lines, self.fenced, self.file, section.begin, section.end, page
+                )
+            elif section.name == "request":
+                page.request = reader.read(section.begin, section.end, page)
+            elif section.name == "response":
+                page.response = reader.read(section.begin, section.end, page)
+            elif section.name == "examples":
+                page.examples = self._examples(section.begin, section.end)
         task_type = page.parameter("taskType")
         if task_type is None or task_type.fact("const") is None:
-            raise self.fail(sections["Request Parameters"][0], "taskType has no '**Value**'")
+            raise self.fail(sections["request"].heading_at, "taskType has no '**Value**'")
         page.task_type = task_type.fact("const")
+        self._resolve_pairs(page)
         return page
 
-    def _front_matter(self) -> int:
-        if not self.lines or self.lines[0] != "---":
-            return 0
-        for i in range(1, len(self.lines)):
-            if self.lines[i] == "---":
-                return i + 1
-            key, sep, value = self.lines[i].partition(":")
-            if not sep:
-                raise self.fail(i, "front matter line is not 'key: value'")
-            self.front[key.strip()] = value.strip()
-        raise self.fail(0, "front matter is not closed by '---'")
+    def _resolve_pairs(self, page: ModelPage) -> None:
+        """Match the names in "`a` and `b` must be used together" and in Paired with to the
+        request's top-level parameters; a sentence may capitalise its first word."""
+        names = {p.path for p in page.request if "." not in p.path}
 
-    def _info(self, begin: int, end: int) -> None:
-        for i in range(begin, end):
-            bullet = _BULLET.match(self.lines[i])
-            if bullet:
-                value = bullet.group(2).strip()
-                code = _CODE.fullmatch(value)
-                self.info[bullet.group(1)] = (code.group(1) if code else value, self.src(i))
+        def resolve(name: str, source: Source) -> str:
+            if name in names:
+                return name
+            folded = [n for n in names if n.lower() == name.lower()]
+            if len(folded) == 1:
+                return folded[0]
+            raise PageError(
+                source.file, source.line, f"{name!r} is not a top-level request parameter"
+            )
 
-    def _info_value(self, key: str) -> str | None:
-        found = self.info.get(key)
+        page.pairs = [(resolve(a, s), resolve(b, s), s) for a, b, s in page.pairs]
+        for param in page.request:
+            paired = param.facts.get("pairedWith")
+            if paired is not None:
+                resolved = [resolve(n, paired.source) for n in paired.value]
+                param.set("pairedWith", resolved, paired.source)
+
+    def _outline(self) -> tuple[str, int, int, dict[str, _Section]]:
+        """The title, its 0-based line, the first line after it, and the known ``##`` sections
+        by canonical name."""
+        title: str | None = None
+        title_at = self.front.end
+        starts: list[tuple[int, str]] = []
+        for i in range(self.front.end, len(self.lines)):
+            found = self._heading(i)
+            if found and found[0] == 1 and title is None:
+                title, title_at = found[1], i
+            elif found and found[0] == 2:
+                starts.append((i, found[1]))
+        sections: dict[str, _Section] = {}
+        for n, (at, text) in enumerate(starts):
+            name = vocabulary.lookup(vocabulary.SECTIONS, text)
+            if name is None:
+                continue
+            if name in sections:
+                first = sections[name].heading_at + 1
+                raise self.fail(at, f"section {text!r} appears twice (first at line {first})")
+            end = starts[n + 1][0] if n + 1 < len(starts) else len(self.lines)
+            sections[name] = _Section(name, at, at + 1, end)
+        if title is None:
+            found_title = self.front.get("title")
+            if found_title is None:
+                raise self.fail(self.front.end, "no '# Title' heading")
+            # Front matter titles read "Runway Aleph | Runware Docs".
+            title, title_at = found_title[0].split(" | ")[0].strip(), found_title[1]
+            return title, title_at, self.front.end, sections
+        return title, title_at, title_at + 1, sections
+
+    def _front_value(self, *keys: str) -> str | None:
+        found = self.front.get(*keys)
         return found[0] if found else None
 
-    def _summary(self, begin: int) -> str:
-        for i in range(begin, len(self.lines)):
-            line = self.lines[i].strip()
-            if line and not line.startswith(("-", "#")):
-                return line
-        return ""
+    def _info(self, begin: int, end: int) -> dict[str, tuple[str, Source]]:
+        info: dict[str, tuple[str, Source]] = {}
+        for i in range(begin, end):
+            bullet = None if i in self.fenced else _INFO_BULLET.match(self.lines[i])
+            if not bullet:
+                continue
+            key = vocabulary.lookup(vocabulary.PAGE_INFO, bullet.group(2))
+            if key is None:
+                continue
+            if key in info:
+                first = info[key][1].line
+                raise self.fail(
+                    i, f"{bullet.group(2).strip()!r} is given twice (first at line {first})"
+                )
+            value = re.sub(r"^[:：]\s*", "", bullet.group(3).strip())
+            if key == "id":
+                # The model id is the first code span ("`runway:2@1` (latest)") or one word.
+                code = _CODE.search(value)
+                value = code.group(1).strip() if code else value
+                if not value or len(value.split()) != 1:
+                    raise self.fail(i, f"model id {value!r} is not one word")
+            else:
+                code = _CODE.fullmatch(value)
+                value = code.group(1).strip() if code else value
+            info[key] = (value, self.src(i))
+        return info
 
-    def _compatibility(self, page: ModelPage, begin: int, end: int) -> None:
+    @staticmethod
+    def _value(info: dict[str, tuple[str, Source]], key: str) -> str | None:
+        found = info.get(key)
+        return found[0] if found else None
+
+    def _summary(self, begin: int, end: int) -> str:
+        """The first paragraph under the title that is not a list, heading, table or quote."""
+        paragraph: list[str] = []
         for i in range(begin, end):
             line = self.lines[i].strip()
-            pair = _PAIR.match(line)
-            if pair:
-                page.pairs.append((pair.group(1), pair.group(2), self.src(i)))
+            if i in self.fenced or not line or line.startswith(("-", "*", "+", "#", "|", ">")):
+                if paragraph:
+                    break
                 continue
-            row = _PRESET_ROW.match(line)
-            if row:
-                page.presets.append(
-                    Preset(row.group(1), int(row.group(2)), int(row.group(3)), self.src(i))
-                )
-            elif line.startswith("|") and not re.fullmatch(r"\|[ \-|]+\||\| Configuration.*", line):
-                raise self.fail(i, f"unreadable Compatibility table row {line!r}")
-
-    def _parameters(self, begin: int, end: int, page: ModelPage) -> list[Parameter]:
-        params: list[Parameter] = []
-        group: str | None = None
-        nest: tuple[str, Source] | None = None
-        i = begin
-        while i < end:
-            line = self.lines[i]
-            heading = _HEADING.match(line)
-            grp = _GROUP.match(line.strip())
-            if grp and grp.group(1) not in ("Allowed values", "Learn more"):
-                group, nest = grp.group(1), None
-                for j in range(i + 1, min(i + 4, end)):
-                    nested = _NESTED.search(self.lines[j])
-                    if nested:
-                        nest = (nested.group(1), self.src(j))
-                i += 1
-                continue
-            if heading and heading.group(1) in ("###", "####"):
-                ref = _PARAM_HEADING.match(heading.group(2).strip())
-                if not ref:
-                    raise self.fail(i, f"parameter heading is not '[name](anchor)': {line!r}")
-                stop = i + 1
-                while (
-                    stop < end
-                    and not _HEADING.match(self.lines[stop])
-                    and not (
-                        _GROUP.match(self.lines[stop].strip())
-                        and _GROUP.match(self.lines[stop].strip()).group(1)
-                        not in ("Allowed values", "Learn more")
-                    )
-                ):
-                    stop += 1
-                param = self._parameter(ref.group(1), ref.group(2), i, stop, group, nest, params)
-                params.append(param)
-                page.notes.append((param.description, param.source))
-                i = stop
-                continue
-            if heading:
-                raise self.fail(i, f"unexpected heading {line!r} among parameters")
-            i += 1
-        return params
-
-    def _parameter(
-        self,
-        name: str,
-        anchor: str,
-        at: int,
-        stop: int,
-        group: str | None,
-        nest: tuple[str, Source] | None,
-        earlier: list[Parameter],
-    ) -> Parameter:
-        param = Parameter(name=name, path=name, source=self.src(at), anchor=anchor, group=group)
-        explicit_path: tuple[str, Source] | None = None
-        text: list[str] = []
-        value_notes: dict[str, str] = {}
-        i = at + 1
-        in_attributes = True  # the "- **Key**: value" block right under the heading
-        while i < stop:
-            line = self.lines[i].rstrip()
-            bullet = _BULLET.match(line) if in_attributes else None
-            if line.strip() and not bullet:
-                in_attributes = False
-            if bullet:
-                self._bullet(param, bullet.group(1), bullet.group(2), i)
-                if bullet.group(1) == "Path":
-                    explicit_path = (bullet.group(2).strip().strip("`"), self.src(i))
-                i += 1
-                continue
-            if line.startswith("**Allowed values**:"):
-                i = self._allowed(param, line, i, stop)
-                continue
-            if line.startswith("**Learn more**"):
-                i += 1
-                while i < stop and (not self.lines[i].strip() or self.lines[i].startswith("- [")):
-                    i += 1
-                continue
-            if line.startswith("```"):
-                i += 1
-                while i < stop and not self.lines[i].startswith("```"):
-                    i += 1
-                i += 1
-                continue
-            described = _DESC_VALUE.match(line)
-            if described:
-                value_notes[described.group(1)] = described.group(2).strip()
-            if line.strip():
-                text.append(line.strip())
-            i += 1
-        param.description = " ".join(text).replace("\\`", "`")
-        for allowed in param.allowed:
-            if allowed.description is None and str(allowed.value) in value_notes:
-                allowed.description = value_notes[str(allowed.value)]
-        self._place(param, explicit_path, nest, earlier)
-        if param.fact("type") is None:
-            raise self.fail(at, f"parameter {name} has no '**Type**'")
-        forms = facts.input_forms(param.description)
-        if forms and param.fact("type") in ("string", "array"):
-            param.set("inputForms", forms, self.src(at))
-        return param
-
-    def _place(
-        self,
-        param: Parameter,
-        explicit: tuple[str, Source] | None,
-        nest: tuple[str, Source] | None,
-        earlier: list[Parameter],
-    ) -> None:
-        if explicit is None:
-            if nest is not None:
-                param.path = f"{nest[0]}.{param.name}"
-                param.set("path", param.path, nest[1].inferring("group says nested inside"))
-            return
-        path, source = explicit
-        segments = path.split(".")
-        if segments[-1] == param.name:
-            param.path = path
-            param.set("path", path, source)
-            return
-        # An object heading whose Path names its first child (the Aleph page does this for
-        # `safety`): the object's own path ends at its name.
-        if param.name in segments and param.fact("type") == "object":
-            param.path = ".".join(segments[: segments.index(param.name) + 1])
-            param.set(
-                "path",
-                param.path,
-                source.inferring(
-                    f"page gives Path {path!r} for the object {param.name!r}; "
-                    "an object's path ends at its own name"
-                ),
-            )
-            return
-        raise PageError(
-            source.file,
-            source.line,
-            f"Path {path!r} does not end with the parameter name {param.name!r}",
-        )
-
-    def _bullet(self, param: Parameter, key: str, raw: str, i: int) -> None:
-        source = self.src(i)
-        value = raw.strip()
-        if key == "Type":
-            facts.apply_type(param, value.strip("`"), source)
-        elif key == "Required":
-            param.set("required", value == "true", source)
-        elif key == "Value":
-            param.set("const", facts.coerce(param, value, source, "Value"), source)
-        elif key == "Format":
-            facts.apply_format(param, value, source)
-        elif key == "Default":
-            param.set("default", facts.coerce(param, value, source, "Default"), source)
-        elif key in ("Min", "Max"):
-            facts.apply_bound(param, key.lower(), value.strip("`"), source)
-        elif key in ("Min items", "Max items"):
-            facts.apply_items_bound(param, key.split()[0].lower(), value, source)
-        elif key == "Step":
-            facts.apply_step(param, value.strip("`"), source)
-        elif key == "Paired with":
-            param.set("pairedWith", [p.strip() for p in value.split(",")], source)
-        elif key == "Path":
-            pass
-        else:
-            raise self.fail(i, f"unknown parameter attribute {key!r}")
-
-    def _allowed(self, param: Parameter, line: str, i: int, stop: int) -> int:
-        inline = line.removeprefix("**Allowed values**:").strip()
-        if inline:
-            for raw in _CODE.findall(inline):
-                value = facts.coerce(param, raw, self.src(i), "allowed value")
-                param.allowed.append(AllowedValue(value, None, self.src(i)))
-            if not param.allowed:
-                raise self.fail(i, "'**Allowed values**:' lists no `value`")
-            return i + 1
-        j = i + 1
-        while j < stop and not self.lines[j].strip():
-            j += 1
-        while j < stop and self.lines[j].startswith("- "):
-            item = _LIST_VALUE.match(self.lines[j])
-            if not item:
-                raise self.fail(j, f"allowed value line is not '- `value` text': {self.lines[j]!r}")
-            value = facts.coerce(param, item.group(1), self.src(j), "allowed value")
-            param.allowed.append(AllowedValue(value, item.group(2), self.src(j)))
-            j += 1
-        if not param.allowed:
-            raise self.fail(i, "'**Allowed values**:' is followed by no values")
-        return j
+            paragraph.append(line)
+        return " ".join(paragraph)
 
     def _examples(self, begin: int, end: int) -> list[Example]:
         examples: list[Example] = []
         title, title_at = "", begin
         pending: dict[str, tuple[dict, int]] = {}
-        label = None
+        label: str | None = None
+        opening = {b.opening: b for b in self.blocks}
         i = begin
         while i < end:
-            line = self.lines[i]
-            if line.startswith("### "):
+            block = opening.get(i)
+            if block is not None:
+                if block.info == "json" or (block.info == "" and label is not None):
+                    if label is None:
+                        raise self.fail(i, "JSON example without '**Request**:' or '**Response**:'")
+                    pending[label] = (self._json(block), i)
+                    label = None
+                i = block.closing + 1
+                continue
+            found = heading(self.lines[i])
+            if found and found[0] >= 3:
                 self._close_example(examples, title, title_at, pending)
-                title, title_at, pending = line[4:].strip(), i, {}
-            elif line.strip() in ("**Request**:", "**Response**:"):
-                label = line.strip()[2:-3].lower()
-            elif line.startswith("```json"):
-                j = i + 1
-                while j < end and not self.lines[j].startswith("```"):
-                    j += 1
-                try:
-                    body = json.loads("\n".join(self.lines[i + 1 : j]))
-                except json.JSONDecodeError as exc:
-                    raise self.fail(i + 1 + exc.lineno - 1, f"example JSON: {exc.msg}") from None
-                if label is None:
-                    raise self.fail(i, "JSON example without '**Request**:' or '**Response**:'")
-                pending[label] = (body, i)
-                label, i = None, j
+                title, title_at, pending, label = found[1], i, {}, None
+            elif self.lines[i].strip():
+                label = vocabulary.lookup(vocabulary.EXAMPLE_PARTS, self.lines[i]) or label
             i += 1
         self._close_example(examples, title, title_at, pending)
         return examples
+
+    def _json(self, block: CodeBlock) -> dict:
+        text = "\n".join(self.lines[block.opening + 1 : block.closing])
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise self.fail(block.opening + exc.lineno, f"example JSON: {exc.msg}") from None
 
     def _close_example(self, out: list[Example], title: str, at: int, pending: dict) -> None:
         if not pending:

@@ -29,14 +29,34 @@ class Source:
         return Source(self.file, self.line, reason)
 
 
-class PageError(ValueError):
+class SourceError(ValueError):
+    """A source (model page or schema document) the generator cannot read fully.
+
+    The text names the file and where in it: ``file:line`` for text, ``file#/json/pointer``
+    for a JSON document.
+    """
+
+    def __init__(self, file: str, where: str, message: str) -> None:
+        super().__init__(f"{file}{where}: {message}")
+        self.file = file
+        self.reason = message
+
+
+class PageError(SourceError):
     """A page the parser cannot read fully; names the file and line."""
 
     def __init__(self, file: str, line: int, message: str) -> None:
-        super().__init__(f"{file}:{line}: {message}")
-        self.file = file
+        super().__init__(file, f":{line}", message)
         self.line = line
-        self.reason = message
+
+
+class DocumentError(SourceError):
+    """A JSON schema document the importer cannot read fully; names the file and JSON pointer
+    (``""`` is the whole document)."""
+
+    def __init__(self, file: str, pointer: str, message: str) -> None:
+        super().__init__(file, f"#{pointer}", message)
+        self.pointer = pointer
 
 
 @dataclass

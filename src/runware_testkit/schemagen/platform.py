@@ -22,9 +22,12 @@ def platform_result_fields(platform: dict[str, Any], path: Path) -> dict[str, li
     lines = path.read_text(encoding="utf-8").split("\n")
     out: dict[str, list[Parameter]] = {}
     for task_type, spec in platform["results"].items():
+        if "fields" not in spec:
+            continue  # an item that depends on the input's media (byInputMedia): documents only
+        start = _line_of(lines, f'"{task_type}": {{')
         params = []
         for field in spec["fields"]:
-            line = _line_of(lines, f'"name": "{field["name"]}"')
+            line = _line_of(lines, f'"name": "{field["name"]}"', start)
             source = Source(PLATFORM_FILE, line)
             param = Parameter(
                 name=field["name"],
@@ -64,8 +67,35 @@ def platform_id(name: str) -> str:
     return f"urn:runware-testkit:platform:{name}"
 
 
-def _line_of(lines: list[str], needle: str) -> int:
-    for number, line in enumerate(lines, start=1):
+def platform_result_item(
+    platform: dict[str, Any], task_type: str, media: str | None = None
+) -> tuple[dict[str, Any], str] | None:
+    """The platform result item of ``task_type`` (``{"x-source", "fields"}``) and its JSON
+    pointer in the platform data, or None when the data has none.
+
+    An item that depends on the media of the task's input (``upscale``: an image in, an image
+    out) is kept under ``byInputMedia``; ``media`` picks it (None when not given or unknown).
+    """
+    spec = platform["results"].get(task_type)
+    pointer = pointer_join("/results", task_type)
+    if spec is None:
+        return None
+    if "byInputMedia" in spec:
+        variant = spec["byInputMedia"].get(media) if media else None
+        if variant is None:
+            return None
+        return variant, pointer_join(pointer_join(pointer, "byInputMedia"), media)
+    return spec, pointer
+
+
+def result_input_media(platform: dict[str, Any], task_type: str) -> list[str]:
+    """The input media kinds the result item of ``task_type`` depends on ([] when it does not)."""
+    spec = platform["results"].get(task_type) or {}
+    return sorted(spec.get("byInputMedia", {}))
+
+
+def _line_of(lines: list[str], needle: str, start: int = 1) -> int:
+    for number, line in enumerate(lines[start - 1 :], start=start):
         if needle in line:
             return number
     return 1

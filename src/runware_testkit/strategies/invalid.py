@@ -27,8 +27,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from ..contract import Contract, ModelContract, load_contract
+from ..validation.casefold import canonical_spelling
 from ..validation.codes import Kind, code_for
 from ..validation.formats import format_checker, is_uuid
+from ..validation.schema_walk import required_leaf
 from .cross_field import (
     BROKEN_CONDITION,
     breakable_clauses,
@@ -38,8 +40,8 @@ from .cross_field import (
     reached_objects,
 )
 from .refine import UnsupportedSchema, exclude
-from .rules import Clause
-from .scenarios import analyse
+from .rules import VALUE, Clause
+from .scenarios import analyse, rules_of
 from .schema_walk import (
     PRESENT,
     Compiler,
@@ -116,6 +118,22 @@ _UNKNOWN_NAMES = ["fps", "motionStrength", "cfgScale", "styleHint", "colorGrade"
 _BAD_PATTERNS = ["red", "#12", "#GGGGGG", "12345", "not matching", ""]
 # A claim every cross-field rule of the task object makes: at most one of them per example.
 _RULES_CLAIM = "#rules"
+# Kinds that replace a value (and so may also fail a rule that narrows it).
+_VALUE_KINDS = frozenset(
+    {
+        Kind.WRONG_TYPE,
+        Kind.OUT_OF_RANGE,
+        Kind.NOT_ALLOWED,
+        Kind.FORMAT,
+        Kind.PATTERN,
+        Kind.NO_MATCH,
+        Kind.BAD_LENGTH,
+        Kind.BAD_STEP,
+        Kind.TOO_MANY_ITEMS,
+        Kind.TOO_FEW_ITEMS,
+        "missing item",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -168,6 +186,9 @@ class _Site:
     claims: tuple[str, ...] = ()
     extra: Any = field(default=None, hash=False, compare=False)
     pins: tuple[str, ...] = ()
+    quiet: tuple[Clause, ...] = field(default=(), hash=False, compare=False)
+    """Rules of the task object whose condition must be off in the valid task: they narrow
+    the value this site breaks (a duration that must be "auto" during an edit)."""
 
     def footprint(self) -> tuple[str, ...]:
         return self.claims or (self.path,)
@@ -240,6 +261,7 @@ class _Reader:
         self.contract = contract
         self.found: list[_Site] = []
         self.reached = reached_objects(model.request)
+        self.narrowing = [c for c in rules_of(model.request).clauses if c.kind == VALUE]
 
     def sites(self) -> list[_Site]:
         request = self.model.request
@@ -263,11 +285,18 @@ class _Reader:
         if "taskUUID" in request.get("properties", {}):
             self.add(Kind.CONFLICT, "taskUUID", request["properties"]["taskUUID"])
         self._wrong_model_sites()
-        return [s for s in self.found if _feasible(self.model, self.contract, s.pins, s.rule)]
+        return [
+            s for s in self.found if _feasible(self.model, self.contract, s.pins, s.rule, s.quiet)
+        ]
 
     def add(self, kind: str, path: str, schema: Mapping[str, Any], **kw: Any) -> None:
         if "pins" not in kw and kind not in (Kind.UNKNOWN_MODEL, Kind.CONFLICT):
             kw["pins"] = (_bare(path),)
+        if kind in _VALUE_KINDS:
+            bare = _bare(path)
+            kw["quiet"] = tuple(
+                c for c in self.narrowing if bare == c.paths[0] or bare.startswith(c.paths[0] + ".")
+            )
         self.found.append(_Site(kind, path, schema, **kw))
 
     def _walk(self, schema: Mapping[str, Any], path: str, *, required: bool = False) -> None:
@@ -403,41 +432,51 @@ def _model_sites(contract: Contract, air: str) -> tuple[_Site, ...]:
 
 
 # -- the valid task a violation is made in ---------------------------------------------------
-_feasible_cache: dict[tuple[int, frozenset[str], int], bool] = {}
+_feasible_cache: dict[tuple[Any, ...], bool] = {}
 
 
 def _feasible(
-    model: ModelContract, contract: Contract, pins: Iterable[str], rule: _RuleSite | None
+    model: ModelContract,
+    contract: Contract,
+    pins: Iterable[str],
+    rule: _RuleSite | None,
+    quiet: Iterable[Clause] = (),
 ) -> bool:
     """Whether the task object's rules allow every pinned parameter present (while breaking
-    ``rule`` when it is a rule of the task object)."""
+    ``rule`` when it is a rule of the task object, and with the ``quiet`` rules off)."""
     broken = rule.clause if rule is not None and rule.where == "" else None
     pinned = frozenset(p for p in pins if p)
-    key = (id(model.request), pinned, id(broken))
+    calm = tuple(dict.fromkeys(quiet))
+    key = (id(model.request), pinned, id(broken), tuple(id(c) for c in calm))
     if key not in _feasible_cache:
         compiler = Compiler(pinned={p: PRESENT for p in pinned})
         try:
-            compiler.plan(analyse(model.request, broken), "")
+            compiler.plan(analyse(model.request, broken, calm), "")
             _feasible_cache[key] = True
         except UnsupportedSchema:
             _feasible_cache[key] = False
     return _feasible_cache[key]
 
 
-_base_cache: dict[tuple[int, frozenset[str], int], tuple[Any, st.SearchStrategy[Any]]] = {}
+_base_cache: dict[tuple[Any, ...], tuple[Any, st.SearchStrategy[Any]]] = {}
 
 
-def _base(model: ModelContract, pins: frozenset[str], broken: Clause | None) -> Any:
-    """Valid tasks of ``model`` holding every pinned parameter (and breaking ``broken``)."""
-    key = (id(model.request), pins, id(broken))
+def _base(
+    model: ModelContract,
+    pins: frozenset[str],
+    broken: Clause | None,
+    quiet: tuple[Clause, ...] = (),
+) -> Any:
+    """Valid tasks of ``model`` holding every pinned parameter (breaking ``broken``, with the
+    ``quiet`` rules off)."""
+    key = (id(model.request), pins, id(broken), tuple(id(c) for c in quiet))
     found = _base_cache.get(key)
     if found is None or found[0] is not model.request:
+        pinned = {p: PRESENT for p in pins}
         try:
-            strategy = compile_schema(
-                model.request, pinned={p: PRESENT for p in pins}, broken=broken
-            )
+            strategy = compile_schema(model.request, pinned=pinned, broken=broken, quiet=quiet)
         except UnsupportedSchema:
-            strategy = compile_schema(model.request, broken=broken)
+            strategy = compile_schema(model.request, broken=broken, quiet=quiet)
         found = _base_cache[key] = (model.request, strategy)
     return found[1]
 
@@ -635,8 +674,12 @@ def _break(ed: _Editor, site: _Site) -> Violation:
     path, schema = slot.path, site.schema
     if kind == Kind.MISSING:
         slot.container.pop(slot.key, None)
-        failure = f"{slot.key}:missing" if site.path in ROUTING else "required"
-        return Violation(code_for(failure, path), path, kind, f"removed required {path}")
+        if site.path in ROUTING:
+            code = code_for(f"{slot.key}:missing", path)
+            return Violation(code, path, kind, f"removed required {path}")
+        # A removed object is reported at the first required leaf it must hold.
+        blamed = ".".join([path, *required_leaf(schema)])
+        return Violation(code_for("required", blamed), blamed, kind, f"removed required {path}")
     if kind == Kind.WRONG_MODEL:
         ed.write(slot, draw(Compiler("minimal").node(schema, site.path)))
         return Violation(
@@ -754,7 +797,11 @@ def _out_of_range(draw: st.DrawFn, schema: Mapping[str, Any]) -> tuple[Any, str,
 
 
 def _not_allowed(allowed: list[Any]) -> list[Any]:
-    """Values of an allowed value's own JSON type that are not allowed (case slips, neighbours)."""
+    """Values of an allowed value's own JSON type that are not allowed (case slips, neighbours).
+
+    A case slip of an all-string enum is accepted by the validator (with a warning), so it is
+    not offered for those.
+    """
     out: list[Any] = []
     for value in allowed:
         if isinstance(value, str):
@@ -765,7 +812,10 @@ def _not_allowed(allowed: list[Any]) -> list[Any]:
     if not out:
         out.append("other")
     return [
-        v for v in dict.fromkeys(out) if not any(type(v) is type(a) and v == a for a in allowed)
+        v
+        for v in dict.fromkeys(out)
+        if not any(type(v) is type(a) and v == a for a in allowed)
+        and canonical_spelling(v, allowed) is None
     ]
 
 
@@ -808,6 +858,7 @@ def _choose(
                     contract,
                     [p for c in (*chosen, s) for p in c.pins],
                     rule or s.rule,
+                    [q for c in (*chosen, s) for q in c.quiet],
                 )
             ]
             options = fitting or options
@@ -859,7 +910,8 @@ def invalid_requests(
         sites = _choose(draw, plans[target.air], target, registry, count)
         pins = frozenset(p for s in sites for p in s.pins if p)
         broken = next((s.rule.clause for s in sites if s.rule and s.rule.where == ""), None)
-        task = copy.deepcopy(draw(_base(target, pins, broken)))
+        quiet = tuple(dict.fromkeys(q for s in sites for q in s.quiet))
+        task = copy.deepcopy(draw(_base(target, pins, broken, quiet)))
         editor = _Editor(draw, registry, target, task)
         violations = [_apply(editor, site) for site in sites]
         seen = (

@@ -38,6 +38,7 @@ __all__ = [
     "Not",
     "One",
     "Present",
+    "Trigger",
     "holds_on",
     "implies",
     "join",
@@ -77,8 +78,8 @@ _OBJECT_RULE_KEYS = frozenset(
 
 
 def join(path: str, name: str) -> str:
-    """Dotted path of child ``name`` under ``path``."""
-    return f"{path}.{name}" if path else name
+    """Dotted path of child ``name`` under ``path`` (either may be empty)."""
+    return f"{path}.{name}" if path and name else path or name
 
 
 # -- formulas --------------------------------------------------------------------------------
@@ -218,6 +219,16 @@ def present_paths(paths: list[str], instance: Any) -> list[str]:
 
 
 # -- clauses ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Trigger:
+    """An ``if`` schema as written, the object path it applies at, and whether the clause is in
+    its ``else`` (where the condition's absence triggers it)."""
+
+    schema: Any
+    where: str
+    otherwise: bool = False
+
+
 @dataclass(frozen=True, eq=False)
 class Clause:
     """One obligation of a cross-field rule.
@@ -238,6 +249,8 @@ class Clause:
     where: str = ""
     origin: str = ""
     schema: Any = field(default=None, compare=False, hash=False)
+    test: Trigger | None = None
+    """The ``if`` the clause's ``then``/``else`` belongs to, as written (None: no ``if``)."""
 
     @property
     def breakable(self) -> bool:
@@ -252,6 +265,7 @@ class _Reader:
         self.root = root
         self.clauses: list[Clause] = []
         self.couplings: list[tuple[str, ...]] = []
+        self.test: Trigger | None = None
 
     # -- where things are --
     def schema_at(self, path: str) -> Any:
@@ -354,6 +368,7 @@ class _Reader:
                 where,
                 origin,
                 schema,
+                self.test,
             )
         )
 
@@ -401,28 +416,40 @@ class _Reader:
                         [path],
                         where,
                         here,
+                        node.get("properties", {}).get(name),
                     )
             elif key == "not":
                 effect = self.formula(value, where)
                 kind = EXCLUSION if condition == TRUE else FORBID
                 paths = [*named_paths(condition), *named_paths(effect)]
                 self.add(
-                    kind, implies(condition, Not(effect)), condition, effect, paths, where, here
+                    kind,
+                    implies(condition, Not(effect)),
+                    condition,
+                    effect,
+                    paths,
+                    where,
+                    here,
+                    value,
                 )
             elif key == "if":
                 test = self.formula(value, where)
+                outer = self.test
+                self.test = Trigger(value, where)
                 self.rule(
                     _as_rule(node.get("then", True)),
                     where,
                     conjunction([condition, test]),
                     f"{origin}/then",
                 )
+                self.test = Trigger(value, where, otherwise=True)
                 self.rule(
                     _as_rule(node.get("else", True)),
                     where,
                     conjunction([condition, Not(test)]),
                     f"{origin}/else",
                 )
+                self.test = outer
             elif key == "properties":
                 for name, sub in value.items():
                     self.consequence(sub, join(where, name), condition, f"{here}/{name}")

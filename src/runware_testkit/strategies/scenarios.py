@@ -37,7 +37,6 @@ from .rules import (
     PAIR,
     PRESETS,
     REQUIRE,
-    VALUE,
     All,
     Any_,
     Clause,
@@ -142,13 +141,11 @@ def schema_order(schema: Mapping[str, Any], prefix: str = "") -> list[str]:
 
 
 def same_duty(a: Clause, b: Clause) -> bool:
-    """True when breaking ``a`` necessarily reports what breaking ``b`` does (the same missing
-    key, the same narrowed value), so ``b`` is neither kept nor broken while ``a`` is broken."""
-    if a.kind in (PAIR, REQUIRE) and b.kind in (PAIR, REQUIRE):
-        return a.paths[-1] == b.paths[-1]
-    if a.kind == VALUE and b.kind == VALUE:
-        return a.paths == b.paths
-    return False
+    """True when breaking ``a`` necessarily breaks ``b`` and a validator reports them as one
+    error: a ``dependentRequired`` pair and a ``then`` requiring the same partner (width and
+    height). ``b`` is then neither kept nor broken while ``a`` is broken."""
+    kinds = {a.kind, b.kind}
+    return PAIR in kinds and kinds <= {PAIR, REQUIRE} and a.paths[-1] == b.paths[-1]
 
 
 class Analysis:
@@ -164,10 +161,12 @@ class Analysis:
         schema: Mapping[str, Any],
         ruleset: RuleSet,
         broken: Clause | None = None,
+        quiet: tuple[Clause, ...] = (),
     ) -> None:
         self.schema = schema
         self.ruleset = ruleset
         self.broken = broken
+        self.quiet = quiet
         self.order = schema_order(schema)
         self.variables: list[Variable] = []
         self.var_of: dict[str, int] = {}
@@ -176,7 +175,8 @@ class Analysis:
         self.solutions: list[list[tuple[int, ...]]] = []
         if ruleset.empty:
             return
-        formulas = [(c, c.formula) for c in ruleset.clauses]
+        formulas: list[tuple[Clause | None, Formula]] = [(c, c.formula) for c in ruleset.clauses]
+        formulas += [(None, Not(c.condition)) for c in quiet]
         paths = self._paths(formulas)
         formulas += [(None, f) for f in self._structure(paths)]
         self._variables(paths)
@@ -545,7 +545,7 @@ def _dedupe(options: list[Option]) -> list[Option]:
 
 
 _rulesets: dict[int, tuple[Any, RuleSet]] = {}
-_analyses: dict[tuple[int, int], tuple[Any, Analysis]] = {}
+_analyses: dict[tuple[Any, ...], tuple[Any, Analysis]] = {}
 
 
 def rules_of(schema: Mapping[str, Any]) -> RuleSet:
@@ -556,13 +556,17 @@ def rules_of(schema: Mapping[str, Any]) -> RuleSet:
     return found[1]
 
 
-def analyse(schema: Mapping[str, Any], broken: Clause | None = None) -> Analysis:
+def analyse(
+    schema: Mapping[str, Any], broken: Clause | None = None, quiet: tuple[Clause, ...] = ()
+) -> Analysis:
     """The (cached) analysis of object ``schema``, optionally breaking clause ``broken`` (one
-    of ``rules_of(schema).clauses``)."""
-    key = (id(schema), id(broken))
+    of ``rules_of(schema).clauses``) and with the conditions of the ``quiet`` clauses off (so a
+    value the invalid strategies break is not also narrowed by them)."""
+    key = (id(schema), id(broken), tuple(id(c) for c in quiet))
     found = _analyses.get(key)
     if found is None or found[0][0] is not schema or found[0][1] is not broken:
-        found = _analyses[key] = ((schema, broken), Analysis(schema, rules_of(schema), broken))
+        analysis = Analysis(schema, rules_of(schema), broken, quiet)
+        found = _analyses[key] = ((schema, broken, quiet), analysis)
     return found[1]
 
 

@@ -274,7 +274,8 @@ class Compiler:
     without array indexes) to a value, a strategy, :data:`ABSENT` or :data:`PRESENT`.
     ``broken``: one clause of an object schema's cross-field rules (from
     ``scenarios.rules_of(schema)``) that values of that object break, every other rule kept;
-    used by the invalid strategies.
+    ``quiet``: clauses whose condition values of their object leave off. Both are used by the
+    invalid strategies.
     """
 
     def __init__(
@@ -283,12 +284,14 @@ class Compiler:
         pinned: Mapping[str, Pin] | None = None,
         *,
         broken: Clause | None = None,
+        quiet: tuple[Clause, ...] = (),
     ) -> None:
         if form not in FORMS:
             raise ValueError(f"form must be one of {FORMS}, not {form!r}")
         self.form = form
         self.pinned = dict(pinned or {})
         self.broken = broken
+        self.quiet = quiet
         self._nodes: dict[tuple[str, int], tuple[Any, st.SearchStrategy[Any]]] = {}
         self.media_limits: dict[str, dict[str, int]] = {}
 
@@ -493,7 +496,8 @@ class Compiler:
                 raise UnsupportedSchema(f"{join(path, name)}: required but never allowed")
         ruleset = rules_of(schema)
         broken = self.broken if any(c is self.broken for c in ruleset.clauses) else None
-        analysis = analyse(schema, broken)
+        quiet = tuple(q for q in self.quiet if any(c is q for c in ruleset.clauses))
+        analysis = analyse(schema, broken, quiet)
         plan = self.plan(analysis, path) if analysis.variables else None
 
         self._prepare(schema, path, plan.member_paths() if plan is not None else {})
@@ -660,10 +664,12 @@ def compile_schema(
     pinned: Mapping[str, Pin] | None = None,
     path: str = "",
     broken: Clause | None = None,
+    quiet: tuple[Clause, ...] = (),
 ) -> st.SearchStrategy[Any]:
     """A strategy for values valid against ``schema`` (see the module docstring for the subset).
 
-    ``broken``: draw values that break that one cross-field clause and keep every other rule
-    (see `Compiler`). Raises `UnsupportedSchema` for constructs outside the subset.
+    ``broken``: draw values that break that one cross-field clause and keep every other rule;
+    ``quiet``: clauses whose condition stays off (see `Compiler`). Raises `UnsupportedSchema`
+    for constructs outside the subset.
     """
-    return Compiler(form, pinned, broken=broken).node(schema, path)
+    return Compiler(form, pinned, broken=broken, quiet=quiet).node(schema, path)

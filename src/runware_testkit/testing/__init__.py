@@ -2,6 +2,9 @@
 
 - `server()` / `RunwareServer`: the fake on 127.0.0.1 (HTTP + WebSocket), for any client;
 - `mock()` / `RunwareMock`: the fake in-process behind respx, for httpx clients, no sockets;
+- `connect(url, token=None)` / `RemoteFake`: a fake in another process (``runware-testkit
+  serve``) driven over its HTTP control API, with the same methods; `RemoteFake.namespace`
+  gives a test a fake of its own on a shared server;
 - `FakeOptions`: progression, seed, API keys, scenarios, clock, base URLs of one test;
 - `assert_task_submitted`, `assert_webhook_delivered`, `assert_all_tasks_valid`,
   `assert_no_unfinished_tasks` (also methods of the fixture objects).
@@ -15,17 +18,21 @@ from importlib import import_module
 from typing import Any
 
 _LAZY = {
+    "ControlBase": "control_base",
     "FakeControl": "control",
     "FakeOptions": "options",
     "LiveRunware": "live_api",
     "RunwareMock": "mock_fixture",
     "RunwareNotMocked": "routing",
+    "RemoteFake": "remote",
+    "RemoteFakeError": "remote",
     "RunwareServer": "server_fixture",
     "SwitchableClock": "clock",
     "assert_all_tasks_valid": "assertions",
     "assert_no_unfinished_tasks": "assertions",
     "assert_task_submitted": "assertions",
     "assert_webhook_delivered": "assertions",
+    "connect": "remote",
     "mock": "mock_fixture",
     "server": "server_fixture",
 }

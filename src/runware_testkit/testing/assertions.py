@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .control import FakeControl
+    from .control_base import ControlBase as FakeControl
 
 __all__ = [
     "assert_all_tasks_valid",
@@ -351,7 +351,7 @@ def assert_all_tasks_valid(fake: FakeControl) -> None:
 
 def _bodies(fake: FakeControl) -> list[Any]:
     out = []
-    for entry in fake.state.journal.entries():
+    for entry in fake.journal():
         if entry["kind"] == "request":
             out.append(entry.get("body"))
         elif entry["kind"] == "frame_in" and "data" in entry:
@@ -365,16 +365,16 @@ def _bodies(fake: FakeControl) -> list[Any]:
 def assert_no_unfinished_tasks(fake: FakeControl) -> None:
     """Assert no accepted task is still ``processing`` (e.g. a client that gave up polling)."""
     __tracebackhide__ = True
-    open_tasks = fake._off_loop(fake.state.engine.open_tasks)
+    open_tasks = fake.tasks(status="processing")
     if not open_tasks:
         return
-    now = fake.state.clock.now()
+    now = fake.now()
     lines = [f"{len(open_tasks)} task(s) still processing:"]
-    for record in open_tasks[:_MAX_SHOWN]:
+    for task in open_tasks[:_MAX_SHOWN]:
         lines.append(
-            f"  {record.task_uuid} ({record.model or record.task_type}): progression "
-            f"{record.progression}, polled {record.polls} time(s), submitted "
-            f"{max(0.0, now - record.created_at):.1f} s ago (fake clock)"
+            f"  {task['task_uuid']} ({task.get('model') or task.get('task_type')}): progression "
+            f"{task.get('progression')}, polled {task.get('polls')} time(s), submitted "
+            f"{max(0.0, now - task.get('created_at', now)):.1f} s ago (fake clock)"
         )
     lines.append(
         "Poll them until they finish, or end them with complete(task_uuid) / fail(task_uuid, "

@@ -18,6 +18,7 @@ API_KEY_ENV = "RUNWARE_API_KEY"
 _FAKE_ONLY = (
     "reset",
     "drain",
+    "now",
     "journal",
     "requests",
     "tasks",

@@ -1,11 +1,13 @@
-"""`RunwareMock`: the fake in-process, no sockets, for clients built on httpx.
+"""`RunwareMock`: the fake in-process, no sockets, for clients built on httpx, aiohttp, requests.
 
 respx intercepts every httpx request; `FakeRouter` sends those for Runware's REST endpoint
 (``https://api.runware.ai/v1`` by default, and the media, schema and control paths on the same
 host) into the fake's ASGI app. The app runs on its own event loop in a background thread
 (`LoopThread`), which serves sync clients (``httpx.Client`` blocks on the answer) and async ones
 (``httpx.AsyncClient`` awaits it) alike, and keeps the fake's background work (webhooks, upload
-PUTs) going between requests. The fake's own outgoing calls go through respx too, so a webhook
+PUTs) going between requests. aiohttp and requests clients are routed the same way through
+``aioresponses`` and ``responses`` when those are installed (`clients`). The fake's own
+outgoing calls go through respx too, so a webhook
 sent to a URL the test mocks with respx arrives at that mock, and one sent to an unmocked URL
 fails like any unmocked request (journaled as a failed attempt; nothing reaches the network).
 
@@ -26,13 +28,23 @@ from starlette.routing import Route
 
 from ..fake_server.app import create_app
 from ..fake_server.config import ServerConfig
-from ..fake_server.delivery import Delivery, tls_context
+from ..fake_server.outbound.delivery import Delivery, tls_context
 from ..fake_server.state import IN_PROCESS_HOST, ServerState
 from .bridge import LoopThread
+from .clients import AiohttpRoute, RequestsRoute, clients_to_route
 from .clock import SwitchableClock
 from .control import FakeControl, _no_wait
 from .options import FakeOptions
-from .routing import Base, FakeRouter, parse_base
+from .routing import (
+    FROM_FAKE,
+    Base,
+    FakeRouter,
+    blocked_message,
+    explain,
+    parse_base,
+    passes_through,
+    target_path,
+)
 
 __all__ = ["DEFAULT_TIMEOUT", "RunwareMock", "mock"]
 
@@ -46,7 +58,7 @@ class _AnyHostDelivery(Delivery):
 
     def check_target(self, url: str) -> None:
         """Refuse only what is not an http(s) URL with a host."""
-        from ..fake_server.delivery import TargetRefused
+        from ..fake_server.outbound.delivery import TargetRefused
 
         try:
             parsed = httpx.URL(url) if isinstance(url, str) and url else None
@@ -74,7 +86,11 @@ class _RespxOnlyTransport(httpx.AsyncBaseTransport):
             # Built on first use, on the shared TLS context: a transport of its own would load
             # the CA bundle again, tens of milliseconds per fake.
             self._inner = httpx.AsyncHTTPTransport(trust_env=False, verify=tls_context())
-        return await self._inner.handle_async_request(request)
+        token = FROM_FAKE.set(True)
+        try:
+            return await self._inner.handle_async_request(request)
+        finally:
+            FROM_FAKE.reset(token)
 
     async def aclose(self) -> None:
         """Nothing to close: respx answers every request, no connection is ever opened (the
@@ -100,8 +116,10 @@ class RunwareMock(FakeControl):
             routes=self._route_table,
             forward_sync=self._forward_sync,
             forward_async=self._forward_async,
+            passthrough=lambda: self.options.passthrough,
         )
         """The respx router in use; add your own routes to it, or use respx's fixture."""
+        self._routes: dict[str, AiohttpRoute | RequestsRoute] = {}
         super().__init__(state, options)
 
     # -- where the fake is ---------------------------------------------------------------------
@@ -142,11 +160,19 @@ class RunwareMock(FakeControl):
         self.state.bind_loop()
 
     def activate(self, options: FakeOptions | None = None, **changes: Any) -> RunwareMock:
-        """Reset the fake with `options` and start routing httpx requests into it."""
+        """Reset the fake with `options` and start routing requests into it: httpx always,
+        aiohttp and requests as ``options.clients`` says (ValueError naming the missing
+        library when one asked for is not installed)."""
         self.open()
         self.reset(options, **changes)
+        clients = clients_to_route(self.options.clients)
         if not self.router.active:
             self.router.start()
+        for client, route_class in (("aiohttp", AiohttpRoute), ("requests", RequestsRoute)):
+            if client in clients and client not in self._routes:
+                route = route_class(self)
+                route.start()
+                self._routes[client] = route
         return self
 
     def deactivate(self) -> None:
@@ -156,6 +182,47 @@ class RunwareMock(FakeControl):
         finally:
             if self.router.active:
                 self.router.stop(quiet=True)
+            routes, self._routes = self._routes, {}
+            for route in routes.values():
+                route.stop()
+
+    @property
+    def aioresponses(self) -> Any:
+        """The ``aioresponses`` instance routing aiohttp (None when aiohttp is not routed):
+        add your own matches to it, e.g. ``runware_mock.aioresponses.get(url, payload=...)``."""
+        route = self._routes.get("aiohttp")
+        return route.mock if route is not None else None
+
+    @property
+    def responses(self) -> Any:
+        """The ``responses.RequestsMock`` routing requests (None when requests is not routed):
+        add your own responses to it, e.g. ``runware_mock.responses.get(url, json=...)``."""
+        route = self._routes.get("requests")
+        return route.mock if route is not None else None
+
+    # -- what the client routes ask ------------------------------------------------------------
+
+    def route_path(self, url: httpx.URL) -> str | None:
+        """The app path `url` maps to when the fake answers it; None otherwise."""
+        return target_path(self._bases, url, self._serves)
+
+    def forward_sync(self, request: httpx.Request, path: str) -> httpx.Response:
+        """Answer a routed request from synchronous code (blocks on the fake's loop)."""
+        return self._forward_sync(request, path)
+
+    async def forward_async(self, request: httpx.Request, path: str) -> httpx.Response:
+        """Answer a routed request from any asyncio event loop."""
+        return await self._forward_async(request, path)
+
+    def refusal(self, request: httpx.Request, library: str) -> tuple[str, str] | None:
+        """Why an unrouted request may not go on: meant for Runware, or a blocked host."""
+        reason = explain(request, self._bases, self._route_table(), library)
+        if reason is not None:
+            return ("runware", reason)
+        setting = self.options.passthrough
+        if passes_through(setting, request.url.host):
+            return None
+        return ("blocked", blocked_message(request.method, str(request.url), setting, library))
 
     def close(self) -> None:
         """Stop routing, stop the event loop and close the store."""

@@ -13,11 +13,12 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from ..fake_server.config import DEV_API_KEY
-from ..fake_server.progression import parse_progression
-from ..fake_server.scenarios import Scenario, magic_tokens
+from ..fake_server.engine.progression import parse_progression
+from ..fake_server.faults.scenarios import MagicTokenError, Scenario, magic_tokens
 from .clock import CLOCK_MODES
 
 __all__ = [
+    "CLIENT_LIBRARIES",
     "DEFAULT_BASE_URL",
     "DEFAULT_WS_URL",
     "OPTION_NAMES",
@@ -29,6 +30,8 @@ DEFAULT_BASE_URL = "https://api.runware.ai/v1"
 """Runware's REST endpoint: what `runware_mock` routes into the fake by default."""
 DEFAULT_WS_URL = "wss://ws-api.runware.ai/v1"
 """Runware's WebSocket endpoint."""
+CLIENT_LIBRARIES: tuple[str, ...] = ("httpx", "aiohttp", "requests")
+"""Client libraries `runware_mock` can route into the fake in-process."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,15 @@ class FakeOptions:
     """REST endpoints `runware_mock` routes into the fake (each ends with ``/v1``)."""
     live: bool = True
     """False: never run this test against the real API, even with ``--runware-live``."""
+    passthrough: bool | tuple[str, ...] = True
+    """What `runware_mock` does with a request to a host that is not Runware's: True lets it
+    go to the network, False blocks it with a message saying how to allow it, a list of host
+    names (``"*.example.com"`` wildcards allowed) lets those through and blocks the others.
+    Requests meant for Runware are never let through."""
+    clients: tuple[str, ...] | None = None
+    """Client libraries `runware_mock` routes in-process: any of ``httpx``, ``aiohttp``
+    (needs ``aioresponses``), ``requests`` (needs ``responses``); None: httpx plus each of the
+    others whose mocking library is installed."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "progression", str(parse_progression(self.progression)))
@@ -73,6 +85,15 @@ class FakeOptions:
         object.__setattr__(self, "base_urls", bases)
         if not isinstance(self.live, bool):
             raise ValueError(f"live must be True or False, got {self.live!r}")
+        object.__setattr__(self, "passthrough", _passthrough(self.passthrough))
+        if self.clients is not None:
+            given = (self.clients,) if isinstance(self.clients, str) else tuple(self.clients)
+            unknown = [c for c in given if c not in CLIENT_LIBRARIES]
+            if unknown:
+                raise ValueError(
+                    f"clients may hold {', '.join(CLIENT_LIBRARIES)}, got {unknown[0]!r}"
+                )
+            object.__setattr__(self, "clients", given)
 
     @property
     def api_key(self) -> str:
@@ -90,6 +111,25 @@ class FakeOptions:
         return replace(self, **dict(changes))
 
 
+def _passthrough(value: Any) -> bool | tuple[str, ...]:
+    if isinstance(value, bool):
+        return value
+    hosts = (value,) if isinstance(value, str) else value
+    try:
+        hosts = tuple(hosts)
+    except TypeError:
+        raise ValueError(
+            f"passthrough must be True, False or a list of host names, got {value!r}"
+        ) from None
+    for host in hosts:
+        if not isinstance(host, str) or not host.strip() or "/" in host or ":" in host:
+            raise ValueError(
+                f"passthrough hosts are names such as 'localhost' or '*.example.com' (no "
+                f"scheme, port or path), got {host!r}"
+            )
+    return tuple(host.strip().lower() for host in hosts)
+
+
 OPTION_NAMES: tuple[str, ...] = tuple(f.name for f in fields(FakeOptions))
 """The keywords `FakeOptions` (and the ``runware`` marker) accept."""
 
@@ -103,7 +143,13 @@ def to_scenario(value: Scenario | Mapping[str, Any] | str) -> Scenario:
         return Scenario.from_dict(value)
     if isinstance(value, str):
         text = value if "[[" in value else f"[[testkit:{value}]]"
-        scenario = magic_tokens(text)
+        try:
+            scenario = magic_tokens(text)
+        except MagicTokenError as exc:
+            # The token's own problem, without the prompt wording: this string is no prompt.
+            cause = exc.__cause__ if isinstance(exc.__cause__, ValueError) else exc
+            problem = str(cause).replace(" in the prompt", "")
+            raise ValueError(f"scenario {value!r}: {problem}") from None
         if scenario is None:
             raise ValueError(f"no testkit tokens in scenario {value!r}")
         return scenario

@@ -2,11 +2,13 @@
 
 `FakeRouter` is a respx router holding one catch-all route. A request whose scheme, host and
 port are those of a configured base URL (``https://api.runware.ai/v1`` by default) and whose
-path the fake's app serves goes into the app; any other request is left to other respx routers
-and, failing those, to respx's usual "not mocked" error. When the request looks meant for
-Runware (its host, a near-miss of it, Runware's WebSocket host) and no other router claims it,
-the error says why it was not routed (`RunwareNotMocked`), instead of respx's bare
-"not mocked".
+path the fake's app serves goes into the app; any other request is left to other respx routers.
+When the request looks meant for Runware (its host, a near-miss of it, Runware's WebSocket
+host) and no other router claims it, the error says why it was not routed
+(`RunwareNotMocked`). A request to another host passes through to the network or is blocked
+with a message saying how to let it through, by the ``passthrough`` option (`passes_through`);
+the fake's own calls (webhooks, uploads) never pass through. The aiohttp and requests routes
+(`clients`) apply the same rules.
 """
 
 from __future__ import annotations
@@ -20,9 +22,21 @@ from typing import Any
 import httpx
 import respx
 
-__all__ = ["Base", "FakeRouter", "RunwareNotMocked", "explain", "parse_base"]
+__all__ = [
+    "FROM_FAKE",
+    "Base",
+    "FakeRouter",
+    "RunwareNotMocked",
+    "blocked_message",
+    "explain",
+    "parse_base",
+    "passes_through",
+]
 
 _IN_ASYNC = contextvars.ContextVar("runware_testkit_in_async_handler", default=False)
+FROM_FAKE = contextvars.ContextVar("runware_testkit_request_from_fake", default=False)
+"""True while the fake itself sends a request (a webhook, an upload): such a request never
+passes through to the network, whatever the pass-through setting says."""
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _RUNWARE_WS_HOST = "ws-api.runware.ai"
 
@@ -89,16 +103,50 @@ def target_path(bases: Sequence[Base], url: httpx.URL, served: Callable[[str], b
     return None
 
 
+def passes_through(setting: bool | Sequence[str], host: str) -> bool:
+    """True when a request to `host` (not Runware's) may go to the network under `setting`:
+    True (every host), False (none) or host names (``"*.example.com"`` wildcards allowed)."""
+    if isinstance(setting, bool):
+        return setting
+    host = host.lower()
+    return any(
+        host == allowed or (allowed.startswith("*.") and host.endswith(allowed[1:]))
+        for allowed in setting
+    )
+
+
+def blocked_message(
+    method: str, url: str, setting: bool | Sequence[str], library: str = "httpx"
+) -> str:
+    """What a test sees when runware_mock blocks a request to a host that is not Runware's."""
+    host = httpx.URL(url).host
+    allowed = "no other host" if setting is False else "only " + ", ".join(map(repr, setting))
+    return (
+        f"runware_mock blocked {method} {url} ({library}): it lets {allowed} through "
+        f"(passthrough={setting!r}). To let this host through, use "
+        f"@pytest.mark.runware(passthrough=[..., {host!r}]) (or passthrough=True for every "
+        "host); to answer it in the test, mock it (respx_mock for httpx, "
+        "runware_mock.responses for requests, runware_mock.aioresponses for aiohttp)."
+    )
+
+
 def explain(
-    request: httpx.Request, bases: Sequence[Base], routes: Sequence[tuple[str, str]]
+    request: httpx.Request,
+    bases: Sequence[Base],
+    routes: Sequence[tuple[str, str]],
+    library: str = "httpx",
 ) -> str | None:
     """Why `request` was not routed into the fake, when it looks meant for Runware; else None.
 
-    `routes` lists what the fake serves as (method, path template) pairs.
+    `routes` lists what the fake serves as (method, path template) pairs; `library` names the
+    client library the request came through.
     """
     url = request.url
     host = url.host.lower()
-    head = f"RESPX: {request!r} not mocked!\nrunware_mock did not route it into the fake: "
+    if library == "httpx":
+        head = f"RESPX: {request!r} not mocked!\nrunware_mock did not route it into the fake: "
+    else:
+        head = f"runware_mock did not route {request.method} {url} ({library}) into the fake: "
     routed = ", ".join(base.url for base in bases)
     same_host = [base for base in bases if base.host == host]
     if same_host:
@@ -125,9 +173,9 @@ def explain(
         )
     if host == _RUNWARE_WS_HOST:
         return head + (
-            f"{_RUNWARE_WS_HOST} is Runware's WebSocket endpoint, and runware_mock serves HTTP "
-            "through httpx only. For WebSocket clients use the runware_server fixture (a live "
-            "fake on 127.0.0.1 with ws_url)."
+            f"{_RUNWARE_WS_HOST} is Runware's WebSocket endpoint, and runware_mock answers HTTP "
+            "in-process only (httpx, aiohttp, requests). For WebSocket clients use the "
+            "runware_server fixture (a live fake on 127.0.0.1 with ws_url)."
         )
     hosts = [base.host for base in bases]
     if "runware" in host or difflib.get_close_matches(host, hosts, n=1, cutoff=0.8):
@@ -153,8 +201,10 @@ class FakeRouter(respx.MockRouter):
         routes: Callable[[], Sequence[tuple[str, str]]],
         forward_sync: Callable[[httpx.Request, str], httpx.Response],
         forward_async: Callable[[httpx.Request, str], Any],
+        passthrough: Callable[[], bool | Sequence[str]] = lambda: False,
     ) -> None:
         super().__init__(assert_all_called=False, assert_all_mocked=True)
+        self._fake_passthrough = passthrough
         self._fake_bases = bases
         self._fake_served = served
         self._fake_routes = routes
@@ -185,9 +235,14 @@ class FakeRouter(respx.MockRouter):
         if self._others_may_answer(request):
             return None
         reason = explain(request, self._fake_bases(), self._fake_routes())
-        if reason is None:
-            return None
-        raise RunwareNotMocked(reason)
+        if reason is not None:
+            raise RunwareNotMocked(reason)
+        if FROM_FAKE.get():
+            return None  # the fake's own call to an unmocked URL fails as "not mocked"
+        setting = self._fake_passthrough()
+        if passes_through(setting, request.url.host):
+            return request  # respx sends it on to the network
+        raise RunwareNotMocked(blocked_message(request.method, str(request.url), setting))
 
     def _others_may_answer(self, request: httpx.Request) -> bool:
         """True when another active respx router could answer `request`."""

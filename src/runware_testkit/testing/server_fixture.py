@@ -15,8 +15,8 @@ from typing import Any
 
 from ..fake_server.app import create_app
 from ..fake_server.config import ServerConfig
-from ..fake_server.live import LiveServer
 from ..fake_server.state import ServerState
+from ..fake_server.uvicorn_thread import LiveServer
 from .clock import SwitchableClock
 from .control import FakeControl
 from .options import FakeOptions

@@ -10,7 +10,9 @@ upper-cased (``inputs.video`` -> ``Video``; array indexes are skipped).
 ====================  ===================  ======================  ===========================
 failure               kind                 code                    parameter
 ====================  ===================  ======================  ===========================
-required              missing              missing{Param}          the missing key's path
+required              missing              missing{Param}          the missing key's path, or
+                                                                   its first required leaf
+required (in a then)  broken pair          missing{Param}          [trigger..., missing key]
 required:paired       broken pair          missing{Param}          the pair: [width, height]
 dependentRequired     broken pair          missing{Param}          the pair: [width, height]
 type                  wrong type           invalid{Param}          the value's path
@@ -32,6 +34,9 @@ x-uuid-version        format               invalid{Param}          e.g. a v1 tas
 pattern               pattern              invalid{Param}
 not                   not allowed          invalid{Param}
 not:required          incompatible         incompatibleParameters  both keys' paths
+(other, in a then)    incompatible         incompatibleParameters  [trigger..., the value]
+contains              no match             invalid{Param}          the array's path
+false                 not allowed          unsupportedParameter    a key whose schema is false
 additionalProperties  unknown key          unsupportedParameter    the unknown key's path
  ... :otherModel      wrong model's param  unsupportedParameter    key of another model
 propertyNames         unknown key          unsupportedParameter
@@ -46,6 +51,8 @@ task:invalid          bad task             invalidTask             none
 ====================  ===================  ======================  ===========================
 
 For a broken pair ``{Param}`` is the missing partner (width without height: ``missingHeight``).
+"(in a then)": a rule inside an ``if``/``then`` names the parameters of its condition (see
+`translate`).
 
 ``invalidRequestBody`` is used for the body as a whole (not a JSON array, or an empty one),
 ``invalidTask`` for one element of the array that is not a JSON object.
@@ -121,6 +128,8 @@ RULES: dict[str, Rule] = {
     "pattern": Rule(Kind.PATTERN, "invalid{Param}"),
     "not": Rule(Kind.NOT_ALLOWED, "invalid{Param}"),
     "not:required": Rule(Kind.INCOMPATIBLE, "incompatibleParameters"),
+    "contains": Rule(Kind.NO_MATCH, "invalid{Param}"),
+    "false": Rule(Kind.NOT_ALLOWED, "unsupportedParameter"),
     "additionalProperties": Rule(Kind.UNKNOWN_KEY, "unsupportedParameter"),
     "additionalProperties:otherModel": Rule(Kind.WRONG_MODEL, "unsupportedParameter"),
     "propertyNames": Rule(Kind.UNKNOWN_KEY, "unsupportedParameter"),

@@ -1,10 +1,13 @@
 """Schemas compiled once: a jsonschema validator for errors, a fast engine for the valid path.
 
 The Python validator is Draft 2020-12 with the contract's `referencing.Registry`, the kit's own
-format checks (`formats`) and one fix: a ``pattern`` ending in ``$`` matches at the very end of
-the string, as ECMA-262 regexes do (Python's ``$`` also matches before a final newline), so the
-two engines agree. The fast engine is ``jsonschema_rs`` when it is installed, fed the same
-format functions; any value it cannot take (a set, a non-string key ...) falls back to Python.
+format checks (`formats`) and two fixes, so the two engines agree: a ``pattern`` ending in ``$``
+matches at the very end of the string, as ECMA-262 regexes do (Python's ``$`` also matches
+before a final newline); ``multipleOf`` uses decimal arithmetic on the number as written
+(``0.29`` is a multiple of ``0.01``, which binary floats deny: Runware's documents use
+``multipleOf: 0.01`` for opacities). The fast engine is ``jsonschema_rs`` when it is
+installed, fed the same format functions; any value it cannot take (a set, a non-string
+key ...) falls back to Python.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from referencing import Registry, Resource
 
 from ..contract import Contract, ModelContract
 from .formats import FORMATS, format_checker
-from .semantic import SemanticRule, collect
+from .semantic import SemanticRule, collect, on_step
 
 try:  # optional accelerator
     import jsonschema_rs
@@ -43,7 +46,14 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-KitValidator = extend(Draft202012Validator, {"pattern": _ecma_pattern})
+def _decimal_multiple_of(validator: Any, step: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if validator.is_type(instance, "number") and not on_step(instance, step):
+        yield ValidationError(f"{instance!r} is not a multiple of {step!r}")
+
+
+KitValidator = extend(
+    Draft202012Validator, {"pattern": _ecma_pattern, "multipleOf": _decimal_multiple_of}
+)
 
 
 @dataclass(frozen=True)

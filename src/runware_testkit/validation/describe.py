@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["alternatives", "describe", "join_or", "show", "type_phrase"]
+__all__ = ["alternatives", "describe", "join_or", "pattern_phrase", "show", "type_phrase"]
 
 MAX_TEXT = 60
 MAX_BITS = 80
@@ -29,6 +30,21 @@ _TITLES = {
     "Data URI": "a data URI",
     "Base64": "base64 image",
 }
+
+
+# Untitled alternatives as Runware's own documents write image inputs: ``{"format": "uuid"}``,
+# ``{"format": "uri"}``, a data-URI pattern and a base64 pattern.
+_FORMAT_PHRASES = {"uuid": "a UUID", "uri": "a URI"}
+_BASE64_PATTERN = re.compile(r"\^\[[A-Za-z0-9+/=\-]+\][+*](?:=\{0,2\})?\$")
+
+
+def pattern_phrase(pattern: str) -> str:
+    """A string pattern in words: ``a data URI``, ``base64 data``, or the pattern itself."""
+    if pattern.startswith("^data:"):
+        return "a data URI"
+    if _BASE64_PATTERN.fullmatch(pattern):
+        return "base64 data"
+    return f"a string matching {pattern}"
 
 
 def describe(value: Any) -> str:
@@ -104,6 +120,10 @@ def _branch_phrases(branch: Any) -> list[str]:
     nested = branch.get("anyOf") or branch.get("oneOf")
     if isinstance(nested, list):
         return alternatives(nested)
+    if isinstance(branch.get("format"), str):
+        return [_FORMAT_PHRASES.get(branch["format"], f"a {branch['format']} value")]
+    if isinstance(branch.get("pattern"), str):
+        return [pattern_phrase(branch["pattern"])]
     kind = branch.get("type")
     if kind == "object" and branch.get("required"):
         keys = ", ".join(f"'{key}'" for key in branch["required"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["dotted", "pointer"]
+__all__ = ["dotted", "parse_pointer", "pointer"]
 
 
 def pointer(path: Iterable[str | int]) -> str:
@@ -15,3 +15,14 @@ def pointer(path: Iterable[str | int]) -> str:
 def dotted(path: Iterable[str | int]) -> str:
     """The dotted parameter path of ``path``, as Runware's ``parameter`` field spells it."""
     return ".".join(str(part) for part in path)
+
+
+def parse_pointer(text: str) -> list[str | int]:
+    """The path of a JSON pointer written by `pointer`; all-digit parts become array indexes.
+
+    Only for pointers into a task, whose object keys are parameter names (never all digits).
+    """
+    if not text:
+        return []
+    parts = [part.replace("~1", "/").replace("~0", "~") for part in text[1:].split("/")]
+    return [int(part) if part.isdigit() else part for part in parts]

@@ -1,36 +1,60 @@
 """`Validator`: checks request tasks, request bodies and result items against the contract.
 
-A task is routed by ``taskType``: ``videoInference`` (any task type a model declares) by its
-``model`` to that model's request schema, the platform tasks (``authentication``,
-``getResponse``, ``ping``, ``mediaStorage``) to their platform schemas. Nothing raises on bad
-input: any value gives a list of `RunwareError` (empty when valid).
+A task is routed by ``taskType``: a platform task (``authentication``, ``getResponse``,
+``ping``, ``mediaStorage`` from the contract; ``imageUpload`` and ``getTaskDetails`` built in,
+see `platform_tasks`) to its platform schema; any other task type by its ``model`` to that
+model's request schema. A ``model`` the contract does not hold gives one ``unknownModel``
+error that says how to add a contract for it. Nothing raises on bad input: any value gives a
+list of `RunwareError` (empty when valid).
 
-taskUUID history: every task that carries a taskUUID claims it, except ``getResponse``, whose
-taskUUID names the task being polled. A claimed taskUUID seen before gives ``conflictTaskUUID``;
-so does a repeat inside one body. Only tasks without errors are added to the history, like a
-server that creates no task for a rejected request.
+Two ways to report a bad task:
+
+- every problem (`Validator.validate_request`, `Validator.validate_batch`, and
+  `Validator.check_task` with ``mode="all"``): for a user fixing a file;
+- Runware's way (`Validator.check_task` with ``mode="first"``, the default): the one error
+  of the first failing check in Runware's order (see `order`).
+
+Enum values in another letter case are accepted and reported as warnings (see `casefold`);
+`Validator.check_task` returns them, with the task as checked (canonical spellings).
+
+taskUUID history: every task that carries a taskUUID claims it, except ``getResponse`` and
+``getTaskDetails``, whose taskUUID names another task. A claimed taskUUID seen before gives
+``conflictTaskUUID``; so does a repeat inside one body. Only tasks without errors are added to
+the history, like a server that creates no task for a rejected request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, MutableSet
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from ..contract import Contract, load_contract
 from . import semantic
+from .casefold import apply_folds, case_folds, warning_for
 from .codes import Kind, code_for
 from .compiled import Compiled, build_registry, compile_schema
 from .describe import describe
-from .errors import RunwareError
+from .errors import RunwareError, ValidationWarning
+from .order import first_error
+from .platform_tasks import BUILTIN_PLATFORM_REQUESTS, REFERENCING_TASK_TYPES
 from .sanitize import sanitize
 from .schema_walk import documentation_at
 from .suggest import Suggester
 from .translate import Translator, finish
 
-__all__ = ["REFERENCING_TASK_TYPES", "TaskReport", "Validator"]
+__all__ = ["REFERENCING_TASK_TYPES", "Mode", "TaskCheck", "TaskReport", "Validator"]
 
-REFERENCING_TASK_TYPES = frozenset({"getResponse"})
+Mode = Literal["first", "all"]
+
+# How to give the kit a contract for another model (the message of ``unknownModel``).
+ADD_CONTRACT_HINT = (
+    "run `runware-testkit generate PAGE_OR_SCHEMA --out DIR`, then pass `--contract DIR` or "
+    "set RUNWARE_TESTKIT_CONTRACTS=DIR"
+)
+
+# Case folding may uncover another enum value behind the first; a task has few of them.
+_MAX_FOLD_ROUNDS = 4
 
 
 @dataclass(frozen=True)
@@ -39,20 +63,47 @@ class TaskReport:
 
     ``index`` is the element's position in the array; it is None for a report about the body
     as a whole (not an array, or empty), which then holds the one ``invalidRequestBody`` error.
+    ``warnings`` are accepted values with a canonical form (see `casefold`).
     """
 
     index: int | None
     task: Any
     errors: tuple[RunwareError, ...]
+    warnings: tuple[ValidationWarning, ...] = ()
 
     @property
     def ok(self) -> bool:
         """True when the task has no errors."""
         return not self.errors
 
-    def pointer(self, error: RunwareError) -> str:
+    def pointer(self, error: RunwareError | ValidationWarning) -> str:
         """The JSON pointer of ``error`` within the whole body (``/2/inputs/video``)."""
         return error.pointer if self.index is None else f"/{self.index}{error.pointer}"
+
+
+@dataclass(frozen=True)
+class TaskCheck:
+    """What `Validator.check_task` found in one task.
+
+    ``errors``: in ``mode="first"`` at most one, the error Runware would answer with; in
+    ``mode="all"`` every problem. ``warnings``: accepted enum values in another letter case.
+    ``task``: the task as checked, with those values in their canonical spelling (the input
+    object itself when nothing was folded; never modified in place).
+    """
+
+    errors: tuple[RunwareError, ...]
+    warnings: tuple[ValidationWarning, ...]
+    task: Any
+
+    @property
+    def ok(self) -> bool:
+        """True when the task has no errors (warnings do not count)."""
+        return not self.errors
+
+    @property
+    def error(self) -> RunwareError | None:
+        """The first error (Runware's answer in ``mode="first"``), or None."""
+        return self.errors[0] if self.errors else None
 
 
 class Validator:
@@ -93,6 +144,10 @@ class Validator:
             for name, compiled in self._platform.items()
             if name.endswith("-request") and _task_type(compiled.schema)
         }
+        for name, schema in BUILTIN_PLATFORM_REQUESTS.items():
+            task_type = _task_type(schema)
+            if task_type is not None and task_type not in self._platform_tasks:
+                self._platform_tasks[task_type] = compile_schema(name, schema, registry, fast=fast)
         self._suggester = Suggester(self.contract)
 
     @property
@@ -105,41 +160,71 @@ class Validator:
         """The AIRs of the known models."""
         return list(self._requests)
 
+    def check_task(
+        self,
+        task: Any,
+        *,
+        seen_task_uuids: Collection[str] | None = None,
+        mode: Mode = "first",
+    ) -> TaskCheck:
+        """Check one task object: its errors, its warnings, and the task as checked.
+
+        ``mode="first"`` (the default) keeps only the error Runware answers with (the first
+        failing check in Runware's order, see `order`); ``mode="all"`` keeps every problem,
+        in the order `validate_request` gives them. The taskUUID is claimed as in
+        `validate_request`. Raises ValueError for another ``mode``.
+        """
+        if mode not in ("first", "all"):
+            raise ValueError(f"mode: expected 'first' or 'all'; found {mode!r}")
+        history = self._history(seen_task_uuids)
+        errors, warnings, checked = self._task(task, history, {})
+        self._claim(task, errors, history)
+        if mode == "first":
+            errors = _first_only(errors)
+        return TaskCheck(tuple(errors), tuple(warnings), checked)
+
     def validate_request(
         self, task: Any, *, seen_task_uuids: Collection[str] | None = None
     ) -> list[RunwareError]:
         """Every problem of one task object (an empty list when it is valid)."""
-        history = self._history(seen_task_uuids)
-        errors = self._task(task, history, {})
-        self._claim(task, errors, history)
-        return errors
+        return list(self.check_task(task, seen_task_uuids=seen_task_uuids, mode="all").errors)
 
     def validate_batch(
-        self, body: Any, *, seen_task_uuids: Collection[str] | None = None
+        self,
+        body: Any,
+        *,
+        seen_task_uuids: Collection[str] | None = None,
+        mode: Mode = "all",
     ) -> list[TaskReport]:
         """One `TaskReport` per element of a request body (the JSON array of tasks).
 
         A body that is not a non-empty array gives a single report with ``index=None`` holding
         ``invalidRequestBody``; an element that is not an object gets ``invalidTask``.
+        ``mode="first"`` keeps one error per task, as `check_task` does.
         """
+        if mode not in ("first", "all"):
+            raise ValueError(f"mode: expected 'first' or 'all'; found {mode!r}")
         if not isinstance(body, list) or not body:
             found = "an empty array" if isinstance(body, list) else describe(body)
             error = RunwareError(
                 code=code_for("body:invalid"),
                 message=f"request body: expected a non-empty JSON array of tasks; found {found}",
                 kind=Kind.BAD_BODY,
+                failure="body:invalid",
             )
             return [TaskReport(None, body, (error,))]
         history = self._history(seen_task_uuids)
         in_batch: dict[str, int] = {}
         reports = []
         for index, task in enumerate(body):
-            errors = self._task(task, history, in_batch)
+            errors, warnings, _ = self._task(task, history, in_batch)
             uuid = _claimed_uuid(task)
             if uuid is not None:
                 in_batch.setdefault(uuid, index)
             self._claim(task, errors, history)
-            reports.append(TaskReport(index, task, tuple(errors)))
+            if mode == "first":
+                errors = _first_only(errors)
+            reports.append(TaskReport(index, task, tuple(errors), tuple(warnings)))
         return reports
 
     def validate_result(self, item: Any, *, model: str) -> list[RunwareError]:
@@ -175,24 +260,40 @@ class Validator:
 
     def _task(
         self, task: Any, history: Iterable[str] | None, in_batch: dict[str, int]
-    ) -> list[RunwareError]:
+    ) -> tuple[list[RunwareError], list[ValidationWarning], Any]:
         if not isinstance(task, dict):
-            return [
-                RunwareError(
-                    code=code_for("task:invalid"),
-                    message=f"task: expected a JSON object; found {describe(task)}",
-                    kind=Kind.BAD_TASK,
-                )
-            ]
+            error = RunwareError(
+                code=code_for("task:invalid"),
+                message=f"task: expected a JSON object; found {describe(task)}",
+                kind=Kind.BAD_TASK,
+                failure="task:invalid",
+            )
+            return [error], [], task
         task_type, task_uuid = _text(task, "taskType"), _text(task, "taskUUID")
         target = self._route(task, task_type, task_uuid)
         if isinstance(target, RunwareError):
-            return [target]
-        errors = self._check(target, task, task_type, task_uuid)
+            return [target], [], task
+        errors, warnings, checked = self._check_folding(target, task, task_type, task_uuid)
         conflict = self._conflict(target, task, errors, history, in_batch)
         if conflict is not None:
             errors.append(conflict)
-        return errors
+        return errors, warnings, checked
+
+    def _check_folding(
+        self, target: Compiled, task: dict[str, Any], task_type: str | None, task_uuid: str | None
+    ) -> tuple[list[RunwareError], list[ValidationWarning], Any]:
+        """Check ``task``, reading enum values of another letter case as their canonical form."""
+        errors = self._check(target, task, task_type, task_uuid)
+        warnings: list[ValidationWarning] = []
+        checked: Any = task
+        for _ in range(_MAX_FOLD_ROUNDS):
+            folds = case_folds(errors, checked)
+            if not folds:
+                break
+            warnings += [warning_for(fold) for fold in folds]
+            checked = apply_folds(checked, folds)
+            errors = self._check(target, checked, task_type, task_uuid)
+        return errors, warnings, checked
 
     def _route(
         self, task: dict[str, Any], task_type: str | None, task_uuid: str | None
@@ -203,18 +304,20 @@ class Validator:
                 message=f"taskType: expected one of {', '.join(self.task_types)}; found nothing",
                 parameter="taskType",
                 taskUUID=task_uuid,
+                type="string",
                 pointer="/taskType",
                 kind=Kind.MISSING,
+                failure="taskType:missing",
             )
-        if task_type in self._model_task_types:
-            model = task.get("model")
+        if task_type in self._platform_tasks:
+            return self._platform_tasks[task_type]
+        model = task.get("model")
+        if task_type in self._model_task_types or (task_type is not None and "model" in task):
             target = self._requests.get(model) if isinstance(model, str) else None
-            if (
-                target is not None
-                and target.model is not None
-                and target.model.task_type == task_type
-            ):
-                return target
+            if target is not None and target.model is not None:
+                if target.model.task_type == task_type:
+                    return target
+                return self._unknown_task_type(task, task_type, task_uuid, model=model)
             if "model" not in task:
                 return RunwareError(
                     code=code_for("model:missing"),
@@ -222,36 +325,65 @@ class Validator:
                     parameter="model",
                     taskType=task_type,
                     taskUUID=task_uuid,
+                    type="string",
                     pointer="/model",
                     kind=Kind.MISSING,
+                    failure="model:missing",
                 )
             return self._unknown_model(model, task_type, task_uuid)
-        if task_type in self._platform_tasks:
-            return self._platform_tasks[task_type]
+        return self._unknown_task_type(task, task_type, task_uuid)
+
+    def _unknown_task_type(
+        self,
+        task: dict[str, Any],
+        task_type: str | None,
+        task_uuid: str | None,
+        *,
+        model: str | None = None,
+    ) -> RunwareError:
         found = describe(task.get("taskType"))
+        if model is not None:
+            expected = self._requests[model].model.task_type  # type: ignore[union-attr]
+            message = f"taskType: expected {expected} for model {model}; found {found}"
+            allowed = [expected]
+        else:
+            message = f"taskType: expected one of {', '.join(self.task_types)}; found {found}"
+            allowed = self.task_types
         return RunwareError(
             code=code_for("taskType:unknown"),
-            message=f"taskType: expected one of {', '.join(self.task_types)}; found {found}",
+            message=message,
             parameter="taskType",
             taskType=task_type,
             taskUUID=task_uuid,
-            allowedValues=self.task_types,
+            allowedValues=allowed,
+            type="string",
             pointer="/taskType",
             kind=Kind.UNKNOWN_TASK_TYPE,
+            failure="taskType:unknown",
         )
 
     def _unknown_model(
         self, model: Any, task_type: str | None, task_uuid: str | None
     ) -> RunwareError:
+        known = ", ".join(self.models)
+        if isinstance(model, str):
+            message = (
+                f"model: the kit has no contract for {describe(model)} (known models: {known}); "
+                f"to add one, {ADD_CONTRACT_HINT}"
+            )
+        else:
+            message = f"model: expected one of {known}; found {describe(model)}"
         return RunwareError(
             code=code_for("model:unknown"),
-            message=f"model: expected one of {', '.join(self.models)}; found {describe(model)}",
+            message=message,
             parameter="model",
             taskType=task_type,
             taskUUID=task_uuid,
             allowedValues=self.models,
+            type="string",
             pointer="/model",
             kind=Kind.UNKNOWN_MODEL,
+            failure="model:unknown",
         )
 
     def _check(
@@ -263,11 +395,14 @@ class Validator:
             broken = list(semantic.failures(target.rules, instance))
             if not broken:
                 return []
-        translator = Translator(target, self._suggester, task_type=task_type, task_uuid=task_uuid)
+        translator = Translator(
+            target, self._suggester, task_type=task_type, task_uuid=task_uuid, instance=instance
+        )
         try:
             raw = translator.translate(target.iter_errors(instance))
         except Exception:  # too deep for repr, or a value that is not JSON
             instance = sanitize(instance)
+            translator.instance = instance
             raw = translator.translate(target.iter_errors(instance))
         raw += translator.semantic(semantic.failures(target.rules, instance))
         return finish(raw)
@@ -297,9 +432,16 @@ class Validator:
             taskType=_text(task, "taskType"),
             taskUUID=uuid,
             documentation=documentation_at(target.schema, ["taskUUID"]),
+            type="string",
             pointer="/taskUUID",
             kind=Kind.CONFLICT,
+            failure="taskUUID:reused",
         )
+
+
+def _first_only(errors: list[RunwareError]) -> list[RunwareError]:
+    first = first_error(errors)
+    return [first] if first is not None else []
 
 
 def _claimed_uuid(task: Any) -> str | None:

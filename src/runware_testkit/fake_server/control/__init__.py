@@ -1,0 +1,1 @@
+"""The /__testkit control plane: control API routes and the webhook sink."""

@@ -1,0 +1,1 @@
+"""The engine: the pure task lifecycle (records, stores, clock, progression, ids, pricing)."""

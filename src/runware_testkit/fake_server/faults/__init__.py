@@ -1,0 +1,1 @@
+"""Fault injection: scenarios, the error catalog and prompt tokens."""

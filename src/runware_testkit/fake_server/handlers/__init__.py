@@ -1,0 +1,1 @@
+"""One handler per taskType behind a registry; dispatch routes validated tasks to them."""

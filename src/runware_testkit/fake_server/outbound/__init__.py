@@ -1,0 +1,1 @@
+"""Calls the fake makes: webhook deliveries and uploads."""

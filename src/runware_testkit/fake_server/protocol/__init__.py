@@ -1,0 +1,1 @@
+"""Wire shapes shared by both transports: envelope, authentication, the contract check."""

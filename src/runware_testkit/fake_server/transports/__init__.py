@@ -1,0 +1,1 @@
+"""REST and WebSocket endpoints and WebSocket sessions."""

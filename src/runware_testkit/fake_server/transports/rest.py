@@ -1,0 +1,189 @@
+"""``POST /v1``: the REST transport.
+
+Order of checks: body size (413), ``Content-Type`` (415; JSON or none at all), bearer key when
+the header is present (401), JSON array shape (400), then the leading ``authentication`` task
+when there was no header (401). Each task is then answered by the `Dispatcher`; the answer is
+one envelope, ``{"data": [...]}`` and/or ``{"errors": [...]}``.
+
+A request holding only the authentication task answers ``{"data": []}`` (the key was fine;
+REST has no session to report).
+
+HTTP status: 200 when at least one task produced data (a mixed batch is a partial success);
+otherwise the status the errors share (400 validation, 401 key, 404 unknown task, 429 too many
+open tasks ...), or 400 if they differ. Header ``X-Runware-Dry-Run: 1`` makes it a dry run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from ..handlers.dispatch import Context, Dispatcher
+from ..protocol.auth import bearer_key, key_error
+from ..protocol.wire import (
+    BatchError,
+    TaskReply,
+    check_tasks,
+    decode_json,
+    envelope,
+    error_object,
+    for_journal,
+    http_status,
+)
+
+if TYPE_CHECKING:
+    from ..state import ServerState
+
+__all__ = ["DRY_RUN_HEADER", "ConnectionDropped", "rest_endpoint"]
+
+DRY_RUN_HEADER = "x-runware-dry-run"
+_JSON_TYPES = ("application/json", "text/json")
+_TRUE = {"1", "true", "yes", "on"}
+MALFORMED_BODY = b'{"data": [{"taskType": "videoInference", "taskUUID": '
+
+
+class ConnectionDropped(httpx.RemoteProtocolError):
+    """Raised to drop a REST connection without an answer (a scenario asked for it)."""
+
+
+def rest_endpoint(state: ServerState):
+    """The Starlette endpoint for ``POST /v1`` bound to `state`."""
+    dispatcher = Dispatcher(state)
+
+    async def endpoint(request: Request) -> Response:
+        state.bind_loop()
+        try:
+            return await _handle(state, dispatcher, request)
+        except (ConnectionDropped, ClientDisconnect):
+            raise
+        except Exception as exc:
+            reply = dispatcher.internal_error(exc, {})
+            return _respond(state, envelope([], reply.errors), 500)
+
+    return endpoint
+
+
+async def _handle(state: ServerState, dispatcher: Dispatcher, request: Request) -> Response:
+    limits = state.config.limits
+    dry_run = request.headers.get(DRY_RUN_HEADER, "").strip().lower() in _TRUE
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes:
+        state.journal.record(
+            "request", transport="rest", path=request.url.path, size=int(declared), body=None
+        )
+        return _too_large(state, limits.max_body_bytes)
+    body = await _read_limited(request, limits.max_body_bytes)
+    if body is None:
+        state.journal.record("request", transport="rest", path=request.url.path, body=None)
+        return _too_large(state, limits.max_body_bytes)
+    parsed: Any = None
+    bad_json: BatchError | None = None
+    try:
+        parsed = decode_json(body)
+        shown = for_journal(parsed)
+    except BatchError as exc:
+        bad_json = exc
+        shown = for_journal(body.decode("utf-8", "replace"))
+    state.journal.record(
+        "request", transport="rest", path=request.url.path, dry_run=dry_run, body=shown
+    )
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type and content_type not in _JSON_TYPES and not content_type.endswith("+json"):
+        return _error(
+            state,
+            415,
+            "unsupportedContentType",
+            f"Content-Type {content_type!r} is not supported; send application/json.",
+        )
+    header_key = bearer_key(request.headers.get("authorization"))
+    if header_key is not None and (error := key_error(state.config, header_key)):
+        return _respond(state, envelope([], [error]), 401)
+    if bad_json is not None:
+        return _respond(state, envelope([], [bad_json.error]), bad_json.status)
+    try:
+        tasks = check_tasks(parsed, max_tasks=limits.max_tasks_per_request)
+    except BatchError as exc:
+        return _respond(state, envelope([], [exc.error]), exc.status)
+    key = header_key
+    first = tasks[0]
+    if isinstance(first, dict) and first.get("taskType") == "authentication":
+        tasks = tasks[1:]
+        if header_key is None or "apiKey" in first:
+            key = first.get("apiKey")
+            if error := key_error(state.config, key):
+                return _respond(state, envelope([], [error]), 401)
+    elif (error := key_error(state.config, key)) is not None:
+        return _respond(state, envelope([], [error]), 401)
+    ctx = Context(
+        api_key=str(key), transport="rest", request_base=str(request.base_url), dry_run=dry_run
+    )
+    replies = await dispatcher.run(tasks, ctx)
+    return await _answer(state, replies)
+
+
+async def _answer(state: ServerState, replies: list[TaskReply]) -> Response:
+    latency = max((r.latency_ms for r in replies), default=0)
+    if latency:
+        await asyncio.sleep(latency / 1000)
+    if any(r.drop_connection for r in replies):
+        state.journal.record("response", transport="rest", status=None, dropped=True)
+        return _DropResponse()
+    status = http_status(replies)
+    if any(r.malformed_body for r in replies):
+        state.journal.record("response", transport="rest", status=status, malformed=True)
+        return Response(MALFORMED_BODY, status_code=status, media_type="application/json")
+    data = [item for r in replies for item in r.data]
+    errors = [error for r in replies for error in r.errors]
+    return _respond(state, envelope(data, errors), status)
+
+
+def _respond(state: ServerState, body: dict[str, Any], status: int) -> Response:
+    state.journal.record("response", transport="rest", status=status, body=body)
+    return JSONResponse(body, status_code=status)
+
+
+def _error(state: ServerState, status: int, code: str, message: str) -> Response:
+    return _respond(state, envelope([], [error_object(code=code, message=message)]), status)
+
+
+def _too_large(state: ServerState, limit: int) -> Response:
+    return _error(
+        state,
+        413,
+        "maxPayloadSizeExceeded",
+        f"The request body is larger than the {limit} bytes allowed.",
+    )
+
+
+async def _read_limited(request: Request, limit: int) -> bytes | None:
+    """The body, or None as soon as it grows past `limit` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class _DropResponse(Response):
+    """Starts an answer, then breaks the connection off (uvicorn closes the socket)."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=200)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"1024")],
+            }
+        )
+        raise ConnectionDropped("Server disconnected without sending a complete response.")

@@ -1,0 +1,417 @@
+import threading
+
+import pytest
+
+from runware_testkit.fake_server.engine.records import ScheduledFailure
+from runware_testkit.fake_server.faults.scenarios import (
+    ERROR_CATALOG,
+    MagicTokenError,
+    Scenario,
+    ScenarioQueue,
+    UnknownErrorCode,
+    check_error_code,
+    code_for_status,
+    describe_error,
+    error_status,
+    is_known_code,
+    magic_tokens,
+    strip_magic_tokens,
+)
+
+UUID_A = "2f0c7a4e-6a4b-4d0e-9a39-0c1f1e9b5a01"
+UUID_B = "7b1d2c3e-8f9a-4b5c-8d7e-1f2a3b4c5d6e"
+
+
+def task(**overrides):
+    base = {
+        "taskType": "videoInference",
+        "taskUUID": UUID_A,
+        "model": "runway:2@1",
+        "positivePrompt": "a red kite over the dunes",
+    }
+    base.update(overrides)
+    return base
+
+
+# -- parsing -----------------------------------------------------------------------------------
+
+
+def test_defaults_are_one_shot_submit():
+    scenario = Scenario()
+    assert scenario.phase == "submit"
+    assert scenario.times == 1
+    assert scenario.latency_ms == 0
+    assert scenario.webhook_failures == 0
+    assert not (scenario.nsfw or scenario.malformed_body or scenario.drop_connection)
+
+
+def test_from_dict_round_trips():
+    data = {
+        "model": "runway:aleph@2.0",
+        "phase": "processing",
+        "error_code": "timeoutProvider",
+        "error_message": "slow",
+        "times": 3,
+        "webhook_failures": 2,
+    }
+    scenario = Scenario.from_dict(data)
+    assert scenario.model == "runway:aleph@2.0"
+    assert Scenario.from_dict(scenario.to_dict()) == scenario
+    assert scenario.to_dict()["times"] == 3
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"errorCode": "x"}, r"unknown scenario key 'errorCode' \(did you mean 'error_code'\?\)"),
+        ({"taskUUID": UUID_A}, r"did you mean 'task_uuid'"),
+        ({"bogus": 1}, "unknown scenario key 'bogus'"),
+        ({"phase": "later"}, "phase must be one of submit, processing; got 'later'"),
+        ({"http_status": "503"}, "http_status must be an integer"),
+        ({"http_status": 200}, "http_status must be between 400 and 599"),
+        ({"latency_ms": -1}, "latency_ms must be between 0 and 600000"),
+        ({"latency_ms": 1.5}, "latency_ms must be an integer"),
+        ({"times": 0}, "times must be >= 1"),
+        ({"times": True}, "times must be an integer"),
+        ({"nsfw": "yes"}, "nsfw must be true or false"),
+        ({"model": 5}, "model must be a non-empty string"),
+        ({"error_code": "not a code"}, "error_code must be a Runware error code"),
+        ({"error_message": "why"}, "error_message needs an error_code"),
+        ({"webhook_failures": -2}, "webhook_failures must be >= 0"),
+    ],
+)
+def test_from_dict_rejects_bad_input(data, message):
+    with pytest.raises(ValueError, match=message):
+        Scenario.from_dict(data)
+
+
+def test_from_dict_rejects_non_objects():
+    with pytest.raises(ValueError, match="must be a JSON object, got array"):
+        Scenario.from_dict([1])
+
+
+def test_times_none_means_unlimited():
+    queue = ScenarioQueue()
+    queue.add(Scenario(http_status=503, times=None))
+    for _ in range(5):
+        assert queue.take(task(), "submit") is not None
+    assert len(queue) == 1
+
+
+# -- matching and the queue ---------------------------------------------------------------
+
+
+def test_match_fields():
+    assert Scenario().matches(task())
+    assert Scenario(model="runway:2@1").matches(task())
+    assert not Scenario(model="runway:aleph@2.0").matches(task())
+    assert Scenario(task_uuid=UUID_A).matches(task())
+    assert not Scenario(task_uuid=UUID_B).matches(task())
+    assert Scenario(prompt_contains="kite").matches(task())
+    assert not Scenario(prompt_contains="Kite").matches(task())
+    assert not Scenario(prompt_contains="kite").matches(task(positivePrompt=None))
+    assert Scenario(task_type="videoInference").matches(task())
+    assert not Scenario(task_type="mediaStorage").matches(task())
+    assert not Scenario(phase="processing").matches(task(), "submit")
+
+
+def test_take_is_one_shot_and_first_match_wins():
+    queue = ScenarioQueue()
+    queue.add(Scenario(model="runway:aleph@2.0", error_code="forbidden"))
+    queue.add(Scenario(error_code="insufficientCredits"))
+    queue.add(Scenario(error_code="rateLimitExceeded"))
+    taken = queue.take(task(), "submit")
+    assert taken is not None
+    assert taken.error_code == "insufficientCredits"
+    assert [s.error_code for s in queue.pending()] == ["forbidden", "rateLimitExceeded"]
+    assert queue.take(task(), "submit").error_code == "rateLimitExceeded"
+    assert queue.take(task(), "submit") is None
+    assert queue.take(task(model="runway:aleph@2.0"), "submit").error_code == "forbidden"
+
+
+def test_take_counts_down_times():
+    queue = ScenarioQueue()
+    queue.add(Scenario(http_status=429, times=2))
+    first = queue.take(task(), "submit")
+    assert first.times == 2
+    assert queue.pending()[0].times == 1
+    assert queue.take(task(), "submit").times == 1
+    assert queue.pending() == []
+    assert queue.take(task(), "submit") is None
+
+
+def test_take_respects_phase():
+    queue = ScenarioQueue()
+    queue.add(Scenario(phase="processing", error_code="timeoutProvider"))
+    assert queue.take(task(), "submit") is None
+    assert queue.take(task(), "processing").error_code == "timeoutProvider"
+    with pytest.raises(ValueError, match="phase"):
+        queue.take(task(), "later")
+
+
+def test_queue_stores_copies():
+    queue = ScenarioQueue()
+    scenario = Scenario(times=1)
+    queue.add(scenario)
+    scenario.times = 50
+    queue.pending()[0].times = 70
+    assert queue.pending()[0].times == 1
+    with pytest.raises(TypeError):
+        queue.add({"times": 1})
+
+
+def test_clear_returns_count():
+    queue = ScenarioQueue()
+    queue.add(Scenario())
+    queue.add(Scenario())
+    assert queue.clear() == 2
+    assert queue.pending() == []
+
+
+def test_take_thread_safe():
+    queue = ScenarioQueue()
+    queue.add(Scenario(times=1000))
+    taken = []
+
+    def worker():
+        for _ in range(200):
+            result = queue.take(task(), "submit")
+            if result is not None:
+                taken.append(result)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(taken) == 1000
+    assert sorted(s.times for s in taken) == list(range(1, 1001))
+
+
+# -- effects -------------------------------------------------------------------------------------
+
+
+def test_error_object_from_code_and_status():
+    scenario = Scenario(error_code="insufficientCredits")
+    assert scenario.status == 402
+    assert scenario.error(UUID_A) == {
+        "code": "insufficientCredits",
+        "message": ERROR_CATALOG["insufficientCredits"][1],
+        "taskUUID": UUID_A,
+    }
+    only_status = Scenario(http_status=503)
+    assert only_status.status == 503
+    assert only_status.error()["code"] == "serviceUnavailable"
+    override = Scenario(error_code="insufficientCredits", http_status=500, error_message="boom")
+    assert override.status == 500
+    assert override.error() == {"code": "insufficientCredits", "message": "boom"}
+    assert Scenario(latency_ms=10).error() is None
+    assert Scenario(latency_ms=10).status is None
+
+
+def test_scheduled_failure_only_for_processing_errors():
+    failure = Scenario(phase="processing", error_code="timeoutProvider").scheduled_failure()
+    assert failure == ScheduledFailure("timeoutProvider", ERROR_CATALOG["timeoutProvider"][1])
+    assert Scenario(error_code="timeoutProvider").scheduled_failure() is None
+    assert Scenario(phase="processing", nsfw=True).scheduled_failure() is None
+
+
+# -- catalog -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("invalidPositivePrompt", 400),
+        ("conflictTaskUUID", 400),
+        ("invalidApiKey", 401),
+        ("insufficientCredits", 402),
+        ("paymentRequired", 402),
+        ("forbidden", 403),
+        ("taskNotFound", 404),
+        ("mediaExpired", 404),
+        ("rateLimitExceeded", 429),
+        ("providerRateLimitExceeded", 429),
+        ("internalServerError", 500),
+        ("serviceUnavailable", 503),
+        ("timeoutProvider", 504),
+        ("requestTimeout", 504),
+    ],
+)
+def test_catalog_statuses(code, status):
+    assert ERROR_CATALOG[code][0] == status
+    assert error_status(code) == status
+
+
+def test_catalog_messages_are_sentences():
+    for code, (status, message) in ERROR_CATALOG.items():
+        assert 400 <= status <= 599, code
+        assert message and message.endswith("."), code
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("invalidWidth", 400),
+        ("missingInputs", 400),
+        ("duplicateThing", 400),
+        ("videoNotFound", 404),
+        ("somethingExpired", 404),
+        ("gpuRateLimitExceeded", 429),
+        ("uploadTimeout", 504),
+        ("somethingOdd", 400),
+    ],
+)
+def test_status_of_codes_outside_catalog(code, status):
+    assert code not in ERROR_CATALOG
+    assert error_status(code) == status
+
+
+def test_describe_error_and_code_for_status():
+    assert describe_error("forbidden") == (403, ERROR_CATALOG["forbidden"][1])
+    assert describe_error("myCode") == (400, "Injected error: myCode.")
+    assert describe_error("myCode", "custom") == (400, "custom")
+    assert code_for_status(429) == "rateLimitExceeded"
+    assert code_for_status(504) == "timeout"
+    assert code_for_status(418) == "validationFailed"
+    assert code_for_status(599) == "unknownError"
+    for status in (400, 401, 402, 403, 404, 429, 500, 503, 504):
+        assert error_status(code_for_status(status)) == status
+
+
+# -- magic tokens --------------------------------------------------------------------------------
+
+
+def test_prompt_without_tokens():
+    assert magic_tokens("a red kite") is None
+    assert magic_tokens("[[other:thing]]") is None
+    assert magic_tokens(None) is None
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("kite [[testkit:error=insufficientCredits]]", {"error_code": "insufficientCredits"}),
+        (
+            "[[testkit:error=timeoutProvider@processing]] kite",
+            {"error_code": "timeoutProvider", "phase": "processing"},
+        ),
+        ("[[testkit:error=forbidden@submit]]", {"error_code": "forbidden", "phase": "submit"}),
+        ("[[testkit:http=503]]", {"http_status": 503}),
+        ("[[testkit:latency=1500]]", {"latency_ms": 1500}),
+        ("[[testkit:nsfw]]", {"nsfw": True}),
+        ("[[testkit:webhook-fail=2]]", {"webhook_failures": 2}),
+        ("[[testkit:malformed]]", {"malformed_body": True}),
+        ("[[testkit:drop]]", {"drop_connection": True}),
+        ("[[ TestKit: nsfw ]]", {"nsfw": True}),
+    ],
+)
+def test_single_tokens(prompt, expected):
+    scenario = magic_tokens(prompt)
+    assert scenario is not None
+    for key, value in expected.items():
+        assert getattr(scenario, key) == value
+    assert scenario.times == 1
+
+
+def test_tokens_combine_in_one_block_and_across_blocks():
+    scenario = magic_tokens(
+        "kite [[testkit:error=timeoutProvider@processing, webhook-fail=2]] over"
+        " [[testkit:latency=250]] dunes [[testkit:nsfw]]"
+    )
+    assert scenario == Scenario(
+        phase="processing",
+        error_code="timeoutProvider",
+        webhook_failures=2,
+        latency_ms=250,
+        nsfw=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("prompt", "message", "token"),
+    [
+        ("[[testkit:explode]]", "unknown testkit token 'explode'", "explode"),
+        ("[[testkit:nsfw,teleport=3]]", "unknown testkit token 'teleport=3'", "teleport=3"),
+        ("[[testkit:]]", "empty", ""),
+        ("[[testkit:http=abc]]", "needs a whole number", "http=abc"),
+        ("[[testkit:http=]]", "needs a value", "http="),
+        ("[[testkit:nsfw=1]]", "takes no value", "nsfw=1"),
+        ("[[testkit:error=x@later]]", "unknown phase 'later'", "error=x@later"),
+        ("[[testkit:http=200]]", "http_status must be between 400 and 599", "http=200"),
+        ("[[testkit:latency=1]][[testkit:latency=2]]", "given twice", "latency=2"),
+    ],
+)
+def test_bad_tokens_raise_naming_the_token(prompt, message, token):
+    with pytest.raises(MagicTokenError, match=message) as info:
+        magic_tokens(prompt)
+    assert isinstance(info.value, ValueError)
+    assert info.value.token == token
+    assert info.value.code == "invalidPositivePrompt"
+    assert info.value.parameter == "positivePrompt"
+
+
+def test_strip_magic_tokens():
+    prompt = "a [[testkit:nsfw]] red  kite [[testkit:http=503]]"
+    assert strip_magic_tokens(prompt) == "a red  kite"
+    assert strip_magic_tokens("[[testkit:drop]]kite") == "kite"
+
+
+# -- unknown error codes ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "suggestion"),
+    [
+        ("insufficentCredits", "insufficientCredits"),
+        ("InsufficientCredits", "insufficientCredits"),
+        ("timeoutprovider", "timeoutProvider"),
+        ("contentPolicyViolaton", "contentPolicyViolation"),
+    ],
+)
+def test_a_typo_of_a_catalog_code_is_refused_with_the_right_code(code, suggestion):
+    with pytest.raises(UnknownErrorCode, match=rf"did you mean '{suggestion}'\?") as refused:
+        Scenario(error_code=code)
+    assert (refused.value.code, refused.value.suggestion) == (code, suggestion)
+    assert "known codes:" not in str(refused.value)
+
+
+def test_an_unknown_code_with_nothing_close_lists_the_catalog():
+    with pytest.raises(UnknownErrorCode, match="unknown Runware error code 'bogusCode'") as refused:
+        check_error_code("bogusCode")
+    assert refused.value.suggestion is None
+    assert all(code in str(refused.value) for code in ERROR_CATALOG)
+
+
+@pytest.mark.parametrize(
+    "code", [*ERROR_CATALOG, "invalidWidth", "missingHeight", "unsupportedDimensions"]
+)
+def test_catalog_and_parameter_codes_are_accepted(code):
+    assert is_known_code(code)
+    assert check_error_code(code) == code
+    assert Scenario(error_code=code).error_code == code
+
+
+@pytest.mark.parametrize("code", ["invalid", "invalidwidth", "missing_height", "bogusCode"])
+def test_parameter_codes_need_the_prefix_and_a_capitalised_name(code):
+    assert not is_known_code(code)
+    with pytest.raises(UnknownErrorCode):
+        Scenario(error_code=code)
+
+
+def test_a_code_the_kit_does_not_list_is_accepted_with_its_http_status():
+    scenario = Scenario(error_code="teamBudgetExhausted", http_status=402)
+    assert scenario.status == 402
+    assert scenario.error()["code"] == "teamBudgetExhausted"
+    tokens = magic_tokens("x [[testkit:error=teamBudgetExhausted, http=402]]")
+    assert (tokens.error_code, tokens.status) == ("teamBudgetExhausted", 402)
+
+
+def test_unknown_codes_are_refused_in_scenario_dicts_and_prompt_tokens():
+    with pytest.raises(ValueError, match=r"did you mean 'insufficientCredits'\?"):
+        Scenario.from_dict({"error_code": "insufficentCredits", "phase": "processing"})
+    with pytest.raises(MagicTokenError, match=r"did you mean 'insufficientCredits'\?") as refused:
+        magic_tokens("a kite [[testkit:error=insufficentCredits@processing]]")
+    assert refused.value.code == "invalidPositivePrompt"
+    with pytest.raises(MagicTokenError, match="unknown Runware error code 'bogusCode'"):
+        magic_tokens("a kite [[testkit:error=bogusCode]]")

@@ -1,0 +1,1 @@
+"""Tests for the media modules (images, upscaling, inline image inputs)."""
