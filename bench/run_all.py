@@ -33,7 +33,7 @@ BENCH = Path(__file__).resolve().parent
 RESULTS = OUT / "results"
 SCRIPTS = {
     "validate": 120,
-    "strategies": 400,
+    "strategies": 600,
     "plugin": 120,
     "startup": 300,
     "server": 300,
@@ -177,11 +177,35 @@ def strategies_rows(data: dict[str, Any]) -> list[Row]:
     def share(row: dict[str, Any]) -> str:
         return f"{100 * row['rejected'] / max(1, row['examples']):.0f} %"
 
-    return [
+    rows = [
         compare("strategies", "examples/s", kit["examples_per_s"], peer["examples_per_s"], name),
         compare("strategies", "valid examples/s", kit["valid_per_s"], peer["valid_per_s"], name),
         ("strategies", "rejected by the validator", share(kit), f"{share(peer)} ({name})", "-"),
     ]
+    imported = data.get("imported")
+    if isinstance(imported, dict):
+        air = imported["model"]
+        mine = imported["rows"]["runware_testkit.strategies.requests"]
+        theirs = imported["rows"].get("hypothesis_jsonschema.from_schema")
+        label = f"valid examples/s, {air} (published schema)"
+        if theirs is None:
+            reason = imported.get("peer_error", "not run").split(":")[0]
+            kit = fmt(mine["valid_per_s"])
+            rows.append(("strategies", label, kit, f"n/a ({name}: {reason})", "-"))
+        else:
+            rows.append(
+                compare("strategies", label, mine["valid_per_s"], theirs["valid_per_s"], name)
+            )
+        rows.append(
+            (
+                "strategies",
+                f"rejected by jsonschema, {air}",
+                share(mine),
+                f"{share(theirs)} ({name})" if theirs else "-",
+                "-",
+            )
+        )
+    return rows
 
 
 def plugin_rows(data: dict[str, Any]) -> list[Row]:

@@ -5,12 +5,20 @@ Both draw ``runway:2@1`` tasks from the same generated request schema
 (generate phase only, no database, no deadline, health checks off). Every example is then checked
 with ``validate_request``; "valid/s" counts only the examples it accepts.
 
+A second measurement does the same for one model imported from Runware's published per-model
+OpenAPI documents (``--imported``, default ``bytedance:seedance@2.5``, whose task object carries
+exclusions, if/then rules and width/height presets), drawn from the kit's imported request
+schema. Those examples are checked with plain jsonschema (``Draft202012Validator`` with the
+kit's ``uuid``/``uri`` format checks) on the document's ``components.schemas.RequestBody.items``
+as Runware publishes it (``contract/schemas/``), an oracle independent of the kit's importer and
+validator; hypothesis-jsonschema draws from that same published schema.
+
 hypothesis-jsonschema 0.23.1 does not run on current Hypothesis, so its side runs in an isolated
 virtualenv (``.venv-bench-hjs``, created on first use with hypothesis 6.98.0) as a subprocess
 (``bench/hjs_worker.py``) that prints its examples as JSON; validation happens here.
 
-Usage: ``.venv/bin/python bench/strategies.py [--examples N] [--model AIR] [--quick]
-[--json PATH]``
+Usage: ``.venv/bin/python bench/strategies.py [--examples N] [--model AIR] [--imported AIR]
+[--quick] [--json PATH]``
 """
 
 from __future__ import annotations
@@ -27,18 +35,24 @@ from pathlib import Path
 from typing import Any
 
 import hypothesis
-from common import write_json
+from common import OUT, write_json
 from hypothesis import HealthCheck, Phase, given, settings
+from jsonschema import Draft202012Validator
 
 from runware_testkit import validate_request
-from runware_testkit.contract import load_contract
+from runware_testkit.contract import Contract, load_contract
+from runware_testkit.resources import contract_dir
 from runware_testkit.strategies import requests
+from runware_testkit.validation.formats import format_checker
 
 ROOT = Path(__file__).resolve().parent.parent
+IMPORTED = "bytedance:seedance@2.5"
 HJS_VENV = ROOT / ".venv-bench-hjs"
 HJS_PINS = ["hypothesis==6.98.0", "hypothesis-jsonschema==0.23.1", "jsonschema"]
 WORKER = Path(__file__).resolve().parent / "hjs_worker.py"
 TIMEOUT_S = 50
+#: hypothesis-jsonschema spends ~45 s setting up the Seedance 2.5 schema (its allOf of rules).
+IMPORTED_TIMEOUT_S = 300
 
 
 def ensure_hjs_venv() -> Path:
@@ -51,7 +65,9 @@ def ensure_hjs_venv() -> Path:
     return python
 
 
-def run_kit(model: str, count: int) -> tuple[float, list[dict[str, Any]]]:
+def run_kit(
+    model: str, count: int, contract: Contract | None = None
+) -> tuple[float, list[dict[str, Any]]]:
     """Seconds spent drawing ``count`` examples of ``requests(model)``, and the examples."""
     drawn: list[dict[str, Any]] = []
 
@@ -62,7 +78,7 @@ def run_kit(model: str, count: int) -> tuple[float, list[dict[str, Any]]]:
         phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    @given(requests(model))
+    @given(requests(model, contract=contract))
     def collect(task: dict[str, Any]) -> None:
         drawn.append(task)
 
@@ -71,14 +87,16 @@ def run_kit(model: str, count: int) -> tuple[float, list[dict[str, Any]]]:
     return time.perf_counter() - started, drawn
 
 
-def run_hjs(schema_file: Path, count: int) -> tuple[float, float, list[Any]]:
+def run_hjs(
+    schema_file: Path, count: int, timeout: float = TIMEOUT_S
+) -> tuple[float, float, list[Any]]:
     """Setup seconds, drawing seconds and examples of hypothesis-jsonschema's ``from_schema``."""
     python = ensure_hjs_venv()
     done = subprocess.run(
         [str(python), str(WORKER), str(schema_file), str(count)],
         capture_output=True,
         text=True,
-        timeout=TIMEOUT_S,
+        timeout=timeout,
         check=True,
     )
     report = json.loads(done.stdout)
@@ -99,6 +117,64 @@ def rejected(examples: list[Any]) -> tuple[int, int, collections.Counter[str]]:
     return bad, beyond_uuid, codes
 
 
+def published_items(air: str) -> tuple[dict[str, Any], str]:
+    """The task object schema of ``air`` as Runware publishes it, and where it was read."""
+    for path in sorted((contract_dir() / "schemas").glob("*.schema.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if document.get("info", {}).get("x-air-id") == air:
+            items = document["components"]["schemas"]["RequestBody"]["items"]
+            return items, f"contract/schemas/{path.name} (components.schemas.RequestBody.items)"
+    raise SystemExit(f"no published document of {air} in {contract_dir() / 'schemas'}")
+
+
+def rejected_by_schema(
+    schema: dict[str, Any], examples: list[Any]
+) -> tuple[int, collections.Counter[str]]:
+    """How many examples plain jsonschema rejects on ``schema``, and the failing keywords."""
+    validator = Draft202012Validator(schema, format_checker=format_checker())
+    keywords: collections.Counter[str] = collections.Counter()
+    bad = 0
+    for example in examples:
+        errors = list(validator.iter_errors(example))
+        if errors:
+            bad += 1
+            keywords.update({str(e.validator) for e in errors})
+    return bad, keywords
+
+
+def measure_imported(air: str, count: int) -> dict[str, Any]:
+    """Kit and hypothesis-jsonschema on the imported model ``air``, checked by jsonschema on
+    the published schema."""
+    contract: Contract = load_contract()
+    if contract.model(air) is None:
+        raise SystemExit(f"unknown model {air}")
+    schema, source = published_items(air)
+    kit_s, kit_examples = run_kit(air, count, contract)
+    out: dict[str, Any] = {"model": air, "schema": source, "examples": count, "rows": {}}
+    sides: list[tuple[str, float, list[Any]]] = [
+        ("runware_testkit.strategies.requests", kit_s, kit_examples)
+    ]
+    schema_file = OUT / "imported-request.schema.json"
+    schema_file.parent.mkdir(parents=True, exist_ok=True)
+    schema_file.write_text(json.dumps(schema), encoding="utf-8")
+    try:
+        setup_s, hjs_s, hjs_examples = run_hjs(schema_file, count, IMPORTED_TIMEOUT_S)
+        sides.append(("hypothesis_jsonschema.from_schema", hjs_s, hjs_examples))
+        out["hjs_setup_s"] = setup_s
+    except (subprocess.SubprocessError, OSError, ValueError) as error:
+        out["peer_error"] = f"{type(error).__name__}: {str(error)[:200]}"
+    for name, seconds, examples in sides:
+        bad, keywords = rejected_by_schema(schema, examples)
+        out["rows"][name] = {
+            "examples": len(examples),
+            "examples_per_s": len(examples) / seconds if seconds else 0.0,
+            "rejected": bad,
+            "valid_per_s": (len(examples) - bad) / seconds if seconds else 0.0,
+            "keywords": dict(keywords),
+        }
+    return out
+
+
 def machine() -> str:
     """nproc, CPU model and Python version of this machine."""
     cpu = "unknown CPU"
@@ -116,6 +192,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=300)
     parser.add_argument("--model", default="runway:2@1")
+    parser.add_argument("--imported", default=IMPORTED, help="a model of the published documents")
     parser.add_argument("--quick", action="store_true", help="smoke run: 30 examples")
     parser.add_argument("--json", help="write the figures to this JSON file")
     args = parser.parse_args()
@@ -156,6 +233,26 @@ def main() -> None:
         if codes:
             common = ", ".join(f"{code} {n}" for code, n in codes.most_common(8))
             print(f"{name}: error codes over rejected examples: {common}")
+
+    imported = measure_imported(args.imported, args.examples)
+    print()
+    print(f"{args.imported}, {args.examples} examples per side; schema {imported['schema']};")
+    print("checked with jsonschema Draft202012Validator (kit uuid/uri format checks)")
+    if "hjs_setup_s" in imported:
+        print(
+            f"hypothesis-jsonschema setup (from_schema + validate): {imported['hjs_setup_s']:.2f} s"
+        )
+    print()
+    print("| strategy | examples | examples/s | rejected by jsonschema | valid/s |")
+    print("|---|---:|---:|---:|---:|")
+    for name, row in imported["rows"].items():
+        share = 100 * row["rejected"] / row["examples"] if row["examples"] else 0.0
+        print(
+            f"| `{name}` | {row['examples']} | {row['examples_per_s']:,.0f} "
+            f"| {row['rejected']} ({share:.0f} %) | {row['valid_per_s']:,.0f} |"
+        )
+    if "peer_error" in imported:
+        print(f"hypothesis_jsonschema.from_schema: {imported['peer_error']}")
     write_json(
         args.json,
         {
@@ -178,6 +275,7 @@ def main() -> None:
                 }
                 for name, count, rate, bad, beyond, valid_rate, codes in rows
             },
+            "imported": imported,
         },
     )
 

@@ -532,13 +532,6 @@ def test_plugin_snippets_pass(tmp_path: Path) -> None:
     _run_as_pytest_project(tmp_path, PLUGIN_BLOCKS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the strategies cannot draw the OpenAPI-imported models yet (UnsupportedSchema: "
-    "allOf with not, contains, oneOf of objects, inputs without a type): requests() and "
-    "invalid_requests() without a model fail, and invalid_requests' 'wrong model's parameter' "
-    "draws a parameter of those models",
-)
 def test_strategies_snippet_passes(tmp_path: Path) -> None:
     _run_as_pytest_project(tmp_path, [STRATEGIES])
 

@@ -1,9 +1,12 @@
-"""Schema checks for the strategy tests: plain jsonschema with the kit's format checker."""
+"""Schema checks for the strategy tests: plain jsonschema with the kit's format checker; the
+contract cut down to the two Aleph models; Runware's published per-model documents
+(contract/schemas/) as an oracle for the models imported from them."""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
@@ -15,12 +18,24 @@ from referencing import Registry, Resource
 
 from runware_testkit import contract as contract_module
 from runware_testkit.contract import Contract, load_contract
+from runware_testkit.resources import contract_dir
 from runware_testkit.validation import Validator
 from runware_testkit.validation.formats import format_checker
 
 ALEPH = "runway:2@1"
 ALEPH2 = "runway:aleph@2.0"
 MODELS = (ALEPH, ALEPH2)
+#: AIR of each model imported from Runware's published documents, by its model id (the
+#: document's file name in contract/schemas/ without ``.schema.json``).
+UPSTREAM = {
+    "bfl-flux-3-image": "bfl:flux@3-image",
+    "bytedance-seedance-2-5": "bytedance:seedance@2.5",
+    "bytedance-video-upscaler": "bytedance:50@1",
+    "lightricks-ltx-2-5-fast": "lightricks:ltx@2.5-fast",
+    "meta-muse-image": "meta:muse@image",
+    "minimax-h3": "minimax:h3@0",
+}
+UPSTREAM_MODELS = tuple(UPSTREAM.values())
 
 
 _SHIPPED = contract_module._load_shipped
@@ -95,3 +110,46 @@ def result_schema(air: str) -> dict[str, Any]:
     model = load_contract().model(air)
     assert model is not None
     return model.result
+
+
+def aleph_contract() -> Contract:
+    """The shipped contract cut down to the two Aleph models."""
+    return _aleph_contract()
+
+
+@cache
+def full_contract() -> Contract:
+    """The shipped contract with every model, the six imported from Runware's published
+    documents included (whatever the autouse fixture of this package patches)."""
+    contract = _SHIPPED()
+    missing = [air for air in UPSTREAM_MODELS if air not in contract.models]
+    assert not missing, f"the shipped contract lacks {missing}"
+    return contract
+
+
+@cache
+def upstream_document(slug: str) -> dict[str, Any]:
+    """Runware's published OpenAPI document of model ``slug``, as pinned in contract/schemas/."""
+    path = contract_dir() / "schemas" / f"{slug}.schema.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def upstream_items(air: str) -> dict[str, Any]:
+    """``components.schemas.RequestBody.items`` of the document of ``air``: the task object as
+    Runware publishes it (not the kit's import of it)."""
+    slug = next(s for s, a in UPSTREAM.items() if a == air)
+    return upstream_document(slug)["components"]["schemas"]["RequestBody"]["items"]
+
+
+@cache
+def oracle(air: str) -> Draft202012Validator:
+    """Plain jsonschema on the published ``items`` schema with jsonschema's own format checker."""
+    items = upstream_items(air)
+    return Draft202012Validator(items, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+@cache
+def strict_oracle(air: str) -> Draft202012Validator:
+    """The same with the kit's ``uuid``/``uri`` checks (jsonschema's own checker passes every
+    ``uri`` unless rfc3987 is installed)."""
+    return Draft202012Validator(upstream_items(air), format_checker=format_checker())

@@ -55,3 +55,20 @@ def test_inline_images_match_the_published_patterns(uri, raw):
 def test_prompts_are_never_blank_and_respect_bounds(text):
     assert 1 <= len(text) <= 10
     assert text[0].isalpha()
+
+
+@settings(max_examples=30, database=None, deadline=None)
+@given(primitives.png_bytes(max_side=8, min_width=128, min_height=96))
+def test_large_pngs_are_real_and_stay_small(data):
+    width, height = struct.unpack(">II", data[16:24])
+    assert 128 <= width <= 136 and 96 <= height <= 104
+    length = struct.unpack(">I", data[33:37])[0]
+    rows = zlib.decompress(data[41 : 41 + length])
+    assert len(rows) == height * (1 + 3 * width)
+    assert len(data) < 2_000
+
+
+@settings(max_examples=30, database=None, deadline=None)
+@given(primitives.media_urls("audio"))
+def test_audio_urls_name_an_audio_file(url):
+    assert urlsplit(url).path.rsplit(".", 1)[1] in primitives.AUDIO_EXTENSIONS

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import copy
+import struct
+from decimal import Decimal
 
 import pytest
 from hypothesis import find, given, settings
@@ -13,6 +16,7 @@ from runware_testkit.strategies.schema_walk import (
     ABSENT,
     UnsupportedSchema,
     compile_schema,
+    form_of,
     media_kind,
     object_rules,
     presets,
@@ -140,11 +144,28 @@ def test_rules_and_presets_are_read_from_the_schema():
         {"type": "string", "format": "email"},
         {"type": "object", "patternProperties": {"^x": {}}},
         {"type": "string", "oneOf": [{"type": "string", "minLength": 2}]},
+        {"type": "string", "oneOf": [{"minLength": 2}, {"maxLength": 5}]},
         {"type": "integer", "not": {"const": 3}},
+        {"type": "array", "items": {"type": "integer"}, "contains": {"const": 1}, "maxItems": 0},
+        {"type": "number", "multipleOf": 0.01, "minimum": 0.001, "maximum": 0.009},
     ],
 )
 def test_constructs_outside_the_subset_are_refused(schema):
     with pytest.raises(UnsupportedSchema):
+        compile_schema(schema)
+
+
+def test_refusals_name_the_keyword_and_where_it_is():
+    schema = {
+        "type": "object",
+        "properties": {
+            "inputs": {
+                "type": "object",
+                "properties": {"video": {"type": "string", "contentEncoding": "base64"}},
+            }
+        },
+    }
+    with pytest.raises(UnsupportedSchema, match=r"inputs\.video: keyword 'contentEncoding'"):
         compile_schema(schema)
 
 
@@ -172,3 +193,123 @@ def test_a_parameter_added_to_a_page_is_generated_without_code_changes():
     found = find(strategy, lambda task: "motionBucket" in task["inputs"])
     assert found["inputs"]["motionBucket"] in {1, 2, 3}
     assert Draft202012Validator(schema).is_valid(found)
+
+
+CONTAINS = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": 2,
+    "contains": {
+        "not": {
+            "type": "object",
+            "properties": {"frame": {"enum": ["last", -1]}},
+            "required": ["frame"],
+        }
+    },
+    "items": {
+        "anyOf": [
+            {"type": "string", "anyOf": [{"format": "uuid"}, {"format": "uri"}]},
+            {
+                "type": "object",
+                "properties": {
+                    "image": {"type": "string", "anyOf": [{"format": "uuid"}]},
+                    "frame": {"oneOf": [{"const": "first"}, {"const": "last"}, {"const": -1}]},
+                },
+                "required": ["image"],
+                "additionalProperties": False,
+            },
+        ]
+    },
+}
+
+
+@settings(max_examples=150, database=None, deadline=None)
+@given(compile_schema(CONTAINS))
+def test_contains_gets_one_drawn_item_that_satisfies_it(value):
+    assert _valid(CONTAINS, value)
+
+
+def test_contains_arrays_can_hold_last_frames_beside_their_witness():
+    found = find(
+        compile_schema(CONTAINS),
+        lambda v: len(v) == 2 and any(isinstance(i, dict) and i.get("frame") == "last" for i in v),
+    )
+    assert _valid(CONTAINS, found)
+
+
+OPACITY = {"type": "number", "multipleOf": 0.01, "minimum": 0.1, "maximum": 1}
+
+
+@settings(max_examples=150, database=None, deadline=None)
+@given(compile_schema(OPACITY))
+def test_a_fractional_multiple_of_passes_json_schemas_float_division(value):
+    assert Draft202012Validator(OPACITY).is_valid(value)
+    assert Decimal(repr(value)) % Decimal("0.01") == 0
+
+
+@settings(max_examples=100, database=None, deadline=None)
+@given(compile_schema({"type": "integer", "multipleOf": 8, "minimum": 1, "maximum": 100}))
+def test_an_integer_multiple_of(value):
+    assert value % 8 == 0 and 8 <= value <= 96
+
+
+UNTITLED_FORMS = {
+    "type": "string",
+    "anyOf": [
+        {"format": "uuid"},
+        {"format": "uri"},
+        {"pattern": "^data:image\\/[a-zA-Z]+;base64,[a-zA-Z0-9+/=]+$"},
+        {"pattern": "^[a-zA-Z0-9+/=]+$"},
+    ],
+}
+
+
+def test_untitled_input_forms_are_told_apart_by_format_and_pattern():
+    assert [form_of(b) for b in UNTITLED_FORMS["anyOf"]] == ["UUID", "URL", "Data URI", "Base64"]
+    strategy = compile_schema(UNTITLED_FORMS, path="inputs.referenceImages")
+    png = find(strategy, lambda v: v.startswith("data:"))
+    assert base64.b64decode(png.split(",", 1)[1]).startswith(b"\x89PNG")
+    url = find(strategy, lambda v: v.startswith("http"))
+    assert url.rsplit(".", 1)[1] in ("png", "jpg", "webp")
+
+
+def test_x_constraints_make_inline_images_large_enough():
+    schema = {
+        "type": "object",
+        "x-constraints": [
+            {"operation": "width", "parameters": ["inputs.images"], "minimum": 128},
+            {"operation": "height", "parameters": ["inputs.images"], "minimum": 64},
+        ],
+        "properties": {
+            "inputs": {
+                "type": "object",
+                "properties": {"images": {"type": "array", "minItems": 1, "items": UNTITLED_FORMS}},
+                "required": ["images"],
+            }
+        },
+        "required": ["inputs"],
+    }
+
+    @settings(max_examples=60, database=None, deadline=None)
+    @given(compile_schema(schema))
+    def check(value):
+        for image in value["inputs"]["images"]:
+            if image.startswith("data:") or not (":" in image or "-" in image):
+                data = base64.b64decode(image.split(",", 1)[-1])
+                width, height = struct.unpack(">II", data[16:24])
+                assert width >= 128 and height >= 64
+
+    check()
+
+
+def test_a_oneof_of_disjoint_types_and_false_properties():
+    schema = {
+        "type": "object",
+        "properties": {
+            "duration": {"oneOf": [{"type": "integer", "minimum": 4}, {"const": "auto"}]},
+            "never": False,
+        },
+        "required": ["duration"],
+    }
+    assert find(compile_schema(schema), lambda v: v["duration"] == "auto") == {"duration": "auto"}
+    assert find(compile_schema(schema), lambda v: isinstance(v["duration"], int))["duration"] >= 4

@@ -1,6 +1,7 @@
 """Hypothesis strategies for Runware requests and replies, generated from the contract.
 
-``requests()`` draws valid ``videoInference`` tasks by walking each model's request schema;
+``requests()`` draws valid tasks by walking each model's request schema (cross-field rules
+solved, not filtered);
 ``invalid_requests()`` breaks them on purpose and labels what the validator must report;
 ``result_items()``, ``poll_frames()``, ``webhook_payloads()``, ``error_envelopes()``,
 ``acknowledgements()``, ``auth_frames()`` and ``ping_frames()`` draw what a server sends back.
@@ -9,6 +10,7 @@
 
 from __future__ import annotations
 
+from .cross_field import BROKEN_CONDITION
 from .frames import (
     POLL_STATUSES,
     FrameExchange,
@@ -20,7 +22,7 @@ from .frames import (
     processing_items,
     success_items,
 )
-from .invalid import ALIASES, KINDS, InvalidExample, Violation, invalid_requests
+from .invalid import ALIASES, KINDS, MISSING_ITEM, InvalidExample, Violation, invalid_requests
 from .register import register_type_strategies
 from .responses import (
     FAILURE_CODES,
@@ -34,15 +36,18 @@ from .responses import (
     result_items,
     webhook_payloads,
 )
-from .schema_walk import ABSENT, Preset, UnsupportedSchema, compile_schema, presets
+from .schema_walk import ABSENT, PRESENT, Preset, UnsupportedSchema, compile_schema, presets
 from .valid import request_batches, requests
 
 __all__ = [
     "ABSENT",
     "ALIASES",
+    "BROKEN_CONDITION",
     "FAILURE_CODES",
     "KINDS",
+    "MISSING_ITEM",
     "POLL_STATUSES",
+    "PRESENT",
     "REQUEST_ERROR_CODES",
     "FrameExchange",
     "InvalidExample",

@@ -1,4 +1,4 @@
-"""Small building blocks: UUIDs, URLs on loopback/example hosts, tiny real images, prompts."""
+"""Small building blocks: UUIDs, URLs on loopback/example hosts, small real images, prompts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Literal
 
 from hypothesis import strategies as st
 
-MediaKind = Literal["image", "video"]
+MediaKind = Literal["image", "video", "audio"]
 
 #: Hosts of generated webhook/upload URLs: loopback and reserved example domains only.
 HOSTS = ("127.0.0.1", "localhost", "example.com", "example.org", "media.example.net")
@@ -18,6 +18,11 @@ HOSTS = ("127.0.0.1", "localhost", "example.com", "example.org", "media.example.
 MEDIA_HOSTS = ("example.com", "example.org", "media.example.net")
 IMAGE_EXTENSIONS = ("png", "jpg", "webp")
 VIDEO_EXTENSIONS = ("mp4", "webm", "mov")
+AUDIO_EXTENSIONS = ("mp3", "wav", "m4a")
+_EXTENSIONS = {"image": IMAGE_EXTENSIONS, "video": VIDEO_EXTENSIONS, "audio": AUDIO_EXTENSIONS}
+#: Inline images up to this side are drawn pixel by pixel; larger ones repeat a small tile, so
+#: a 128 x 128 image (a model's minimum input size) stays a few hundred bytes.
+_TILE = 4
 
 _WORD_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 _SEGMENT_ALPHABET = _WORD_ALPHABET + "0123456789-_"
@@ -69,9 +74,8 @@ def urls(
 
 
 def media_urls(kind: MediaKind = "image") -> st.SearchStrategy[str]:
-    """URLs of an image or video file on a loopback or example host."""
-    extensions = VIDEO_EXTENSIONS if kind == "video" else IMAGE_EXTENSIONS
-    return urls(extensions=extensions, hosts=MEDIA_HOSTS)
+    """URLs of an image, video or audio file on an example host."""
+    return urls(extensions=_EXTENSIONS[kind], hosts=MEDIA_HOSTS)
 
 
 def _png(width: int, height: int, pixels: bytes) -> bytes:
@@ -90,22 +94,41 @@ def _png(width: int, height: int, pixels: bytes) -> bytes:
 
 
 @st.composite
-def png_bytes(draw: st.DrawFn, max_side: int = 4) -> bytes:
-    """A real, decodable RGB PNG of at most ``max_side`` x ``max_side`` pixels."""
-    width = draw(st.integers(1, max_side))
-    height = draw(st.integers(1, max_side))
-    pixels = draw(st.binary(min_size=width * height * 3, max_size=width * height * 3))
-    return _png(width, height, pixels)
+def png_bytes(
+    draw: st.DrawFn, max_side: int = _TILE, *, min_width: int = 1, min_height: int = 1
+) -> bytes:
+    """A real, decodable RGB PNG.
+
+    Without minimums it is at most ``max_side`` x ``max_side`` pixels, each drawn. With
+    ``min_width``/``min_height`` (pixels) it is that size up to ``max_side`` more on each side,
+    a drawn tile of at most 4 x 4 pixels repeated (real pixels, small file).
+    """
+    width = draw(st.integers(min_width, max(min_width, max_side)))
+    height = draw(st.integers(min_height, max(min_height, max_side)))
+    if width <= _TILE and height <= _TILE:
+        pixels = draw(st.binary(min_size=width * height * 3, max_size=width * height * 3))
+        return _png(width, height, pixels)
+    tile_w, tile_h = draw(st.integers(1, _TILE)), draw(st.integers(1, _TILE))
+    tile = draw(st.binary(min_size=tile_w * tile_h * 3, max_size=tile_w * tile_h * 3))
+    rows = []
+    for y in range(height):
+        row = tile[(y % tile_h) * tile_w * 3 : (y % tile_h + 1) * tile_w * 3]
+        rows.append((row * (width // tile_w + 1))[: width * 3])
+    return _png(width, height, b"".join(rows))
 
 
-def base64_images() -> st.SearchStrategy[str]:
-    """Raw base64 of a tiny PNG (Runware's "Base64" input form)."""
-    return png_bytes().map(lambda data: base64.b64encode(data).decode("ascii"))
+def base64_images(min_width: int = 1, min_height: int = 1) -> st.SearchStrategy[str]:
+    """Raw base64 of a real PNG (Runware's "Base64" input form), at least the given size."""
+    if (min_width, min_height) == (1, 1):
+        images = png_bytes()
+    else:
+        images = png_bytes(max_side=8, min_width=min_width, min_height=min_height)
+    return images.map(lambda data: base64.b64encode(data).decode("ascii"))
 
 
-def data_uri_images() -> st.SearchStrategy[str]:
-    """``data:image/png;base64,...`` of a tiny PNG (Runware's "Data URI" input form)."""
-    return base64_images().map(lambda text: f"data:image/png;base64,{text}")
+def data_uri_images(min_width: int = 1, min_height: int = 1) -> st.SearchStrategy[str]:
+    """``data:image/png;base64,...`` of a real PNG (Runware's "Data URI" input form)."""
+    return base64_images(min_width, min_height).map(lambda text: f"data:image/png;base64,{text}")
 
 
 def prompts(min_size: int = 1, max_size: int = 200) -> st.SearchStrategy[str]:

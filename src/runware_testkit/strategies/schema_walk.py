@@ -1,24 +1,43 @@
-"""Compile the JSON Schema subset the contract generator emits into Hypothesis strategies.
+"""Compile Runware request schemas into Hypothesis strategies that build valid values.
 
-The subset: objects (``properties``, ``required``, ``additionalProperties: false``,
-``not: {required: [a, b]}`` for mutually exclusive fields), arrays (``items`` as one schema or an
-``anyOf`` of choices, ``minItems``/``maxItems``), scalars with ``const``, an enum written as a
-``oneOf`` of ``const`` options, ``minimum``/``maximum``, ``minLength``/``maxLength``, ``format``
-(``uuid``, ``uri``), ``pattern``, input forms as an ``anyOf`` of titled alternatives ("UUID", "URL",
-"Data URI", "Base64"), ``x-step`` and ``x-uuid-version``; and at the top level an ``allOf`` of
-``dependentRequired`` pairs and an ``if``/``then`` ``oneOf`` of titled presets (width x height).
+The subset, as the kit's generator and Runware's published per-model documents write it:
+
+- objects: ``properties`` (a property may be ``false``: never present), ``required``,
+  ``additionalProperties: false``; cross-field rules on the object or in its ``allOf``:
+  ``dependentRequired``, ``not`` (of ``required``, ``anyOf``/``allOf`` of them, reaching into
+  nested objects by ``properties``), ``if``/``then``/``else`` whose parts require, forbid,
+  narrow a value (``const``, ``enum``, ``maximum``, an ``items`` schema ...) or list titled
+  width/height presets in a ``oneOf``, and ``oneOf``/``anyOf`` of ``required``;
+- arrays: ``items`` (one schema or an ``anyOf``), ``minItems``/``maxItems``, ``uniqueItems``,
+  ``contains``;
+- scalars: ``const``, ``enum``, an enum written as a ``oneOf`` of ``{const, description}``,
+  a ``oneOf`` of finite branches (``{"type": "integer", "minimum": 4, "maximum": 30}`` or
+  ``{"const": "auto"}``) or of branches of distinct types, ``minimum``/``maximum`` (and
+  exclusive), ``multipleOf``, ``minLength``/``maxLength``, ``pattern``, ``format`` (``uuid``,
+  ``uri``), media inputs as an ``anyOf`` of string forms (UUID, URL, data URI, base64; titled
+  or told apart by their ``format``/``pattern``);
+- extensions: ``x-step`` (decimal step), ``x-uuid-version``, ``x-constraints`` (see below); other
+  ``x-`` keywords and annotations (``title``, ``description``, ``default``, ``$id`` ...) are read
+  as annotations.
 
 Values are constructed valid, never filtered: an optional field is present or absent by a drawn
-boolean (shrinking to absent), a preset is drawn as a whole pair, a number with ``x-step`` is an
-integer count of steps. Any keyword outside the subset raises :class:`UnsupportedSchema`, so a
-generator change is noticed instead of silently producing invalid data.
+choice (shrinking to absent); the cross-field rules of an object are solved once
+(`scenarios.Analysis`) and each example draws one consistent set of present parameters, with
+values from the part of each domain the rules allow (a preset drawn as a whole pair, "auto"
+where an edit requires it); a ``contains`` array gets one drawn item that satisfies it; a
+``multipleOf`` or ``x-step`` number is an integer count of steps (for a fractional
+``multipleOf``, only counts whose float passes JSON Schema's own division check).
+``x-constraints`` entries ``{"operation": "width"|"height", "parameters": [...], "minimum": n}``
+(minimum input image size) make inline images at those parameters at least that large; other
+operations are left as annotations. Any keyword outside the subset raises
+:class:`UnsupportedSchema` naming the keyword and where it is.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -26,22 +45,33 @@ from typing import Any, Literal
 from hypothesis import strategies as st
 
 from . import primitives
+from .refine import ANNOTATIONS, UnsupportedSchema, conjoin, finite_values, typed_branches
+from .rules import Clause, Preset, join
+from .scenarios import ScenarioPlan, analyse, clause_exclusions, rules_of
+
+__all__ = [
+    "ABSENT",
+    "FORMS",
+    "PRESENT",
+    "Compiler",
+    "Form",
+    "Group",
+    "ObjectRules",
+    "Preset",
+    "UnsupportedSchema",
+    "compile_schema",
+    "enum_values",
+    "form_of",
+    "item_choices",
+    "join",
+    "media_kind",
+    "object_rules",
+    "presets",
+]
 
 Form = Literal["any", "minimal", "maximal"]
 FORMS: tuple[str, ...] = ("any", "minimal", "maximal")
 
-#: Keywords that only annotate; the compiler reads some of them but they never constrain it.
-ANNOTATIONS = frozenset(
-    {
-        "$schema",
-        "$id",
-        "title",
-        "description",
-        "default",
-        "examples",
-        "deprecated",
-    }
-)
 _CONSTRAINTS = frozenset(
     {
         "type",
@@ -58,10 +88,12 @@ _CONSTRAINTS = frozenset(
         "minItems",
         "maxItems",
         "uniqueItems",
+        "contains",
         "minimum",
         "maximum",
         "exclusiveMinimum",
         "exclusiveMaximum",
+        "multipleOf",
         "minLength",
         "maxLength",
         "format",
@@ -69,6 +101,7 @@ _CONSTRAINTS = frozenset(
         "dependentRequired",
         "if",
         "then",
+        "else",
     }
 )
 _UNBOUNDED_INT = 2**31 - 1
@@ -76,34 +109,26 @@ _UNBOUNDED_INT = 2**31 - 1
 # shrinks to absent.
 _PRESENT = st.integers(0, 2).map(bool)
 _DEFAULT_MAX_ITEMS = 4
+# Steps of a fractional multipleOf are listed (and the float-safe ones kept) up to this count.
+_MAX_LISTED_STEPS = 20_000
+_SAMPLE_URL = "https://example.com/input.png"
+_SAMPLE_DATA_URI = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1Pe"
+_SAMPLE_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1Pe"
 
 
-class UnsupportedSchema(ValueError):
-    """The schema uses a construct outside the subset the contract generator emits."""
-
-
-class _Absent:
-    _instance: _Absent | None = None
-
-    def __new__(cls) -> _Absent:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+class _Sentinel:
+    def __init__(self, name: str) -> None:
+        self.name = name
 
     def __repr__(self) -> str:
-        return "ABSENT"
+        return self.name
 
 
 #: Pin a field to ``ABSENT`` to leave it out of every generated value.
-ABSENT: Any = _Absent()
-
-
-@dataclass(frozen=True)
-class Preset:
-    """One titled option of a preset ``oneOf`` (e.g. "720p (16:9)": width 1280, height 720)."""
-
-    title: str
-    values: dict[str, Any]
+ABSENT: Any = _Sentinel("ABSENT")
+#: Pin a field to ``PRESENT`` to have it in every generated value, its value drawn as usual.
+PRESENT: Any = _Sentinel("PRESENT")
+_NO_VALUE: Any = _Sentinel("NO_VALUE")
 
 
 @dataclass(frozen=True)
@@ -116,15 +141,10 @@ class Group:
 
 @dataclass
 class ObjectRules:
-    """The cross-field rules of one object schema."""
+    """The pairs and mutually exclusive fields written on one object schema."""
 
     groups: list[Group] = field(default_factory=list)
     exclusive: list[tuple[str, ...]] = field(default_factory=list)
-
-
-def join(path: str, name: str) -> str:
-    """Dotted path of child ``name`` under ``path``."""
-    return f"{path}.{name}" if path else name
 
 
 def enum_values(schema: Mapping[str, Any]) -> list[Any] | None:
@@ -150,64 +170,30 @@ def item_choices(schema: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def object_rules(schema: Mapping[str, Any]) -> ObjectRules:
-    """Read the pairs, presets and mutually exclusive fields of an object schema."""
+    """The pairs (with their presets) and mutually exclusive fields of an object schema's own
+    keys (rules about nested objects are not listed)."""
+    analysis = analyse(schema)
     rules = ObjectRules()
-    pairs: list[set[str]] = []
-    presets: dict[frozenset[str], tuple[Preset, ...]] = {}
-    for rule in schema.get("allOf", []):
-        unknown = set(rule) - {"dependentRequired", "if", "then"}
-        if unknown:
-            raise UnsupportedSchema(f"allOf entry with {sorted(unknown)}")
-        for name, partners in rule.get("dependentRequired", {}).items():
-            pairs.append({name, *partners})
-        if "if" in rule:
-            members, found = _preset_rule(rule)
-            pairs.append(set(members))
-            presets[frozenset(members)] = found
-    if "dependentRequired" in schema:
-        for name, partners in schema["dependentRequired"].items():
-            pairs.append({name, *partners})
-    merged: list[set[str]] = []
-    for pair in pairs:
-        overlapping = [m for m in merged if m & pair]
-        for m in overlapping:
-            merged.remove(m)
-            pair |= m
-        merged.append(pair)
-    order = list(schema.get("properties", {}))
-    for members in merged:
-        ordered = tuple(sorted(members, key=lambda n: order.index(n) if n in order else 1e9))
-        found: tuple[Preset, ...] = ()
-        for key, value in presets.items():
-            if key <= members:
-                found = value
-        rules.groups.append(Group(ordered, found))
-    negated = schema.get("not")
-    if negated is not None:
-        if set(negated) != {"required"}:
-            raise UnsupportedSchema(f"not with {sorted(negated)}")
-        rules.exclusive.append(tuple(negated["required"]))
+    for var in analysis.variables:
+        if len(var.members) > 1 and not any("." in m for m in var.members):
+            rules.groups.append(Group(var.members, tuple(_presets_of(analysis, var.members))))
+    rules.exclusive = [
+        names
+        for names in clause_exclusions(analysis.ruleset.clauses)
+        if not any("." in n for n in names)
+    ]
     return rules
 
 
-def _preset_rule(rule: Mapping[str, Any]) -> tuple[list[str], tuple[Preset, ...]]:
-    condition = rule["if"]
-    triggers = [
-        c["required"] for c in condition.get("anyOf", [condition]) if set(c) == {"required"}
-    ]
-    then = rule.get("then", {})
-    if not triggers or set(then) - {"required", "oneOf"}:
-        raise UnsupportedSchema(f"if/then rule {rule!r}")
-    members = list(dict.fromkeys([*itertools.chain(*triggers), *then.get("required", [])]))
-    found = []
-    for index, option in enumerate(then.get("oneOf", [])):
-        values = {}
-        for name, sub in option.get("properties", {}).items():
-            if "const" not in sub:
-                raise UnsupportedSchema(f"preset {index} gives {name} without const")
-            values[name] = sub["const"]
-        found.append(Preset(option.get("title", f"preset {index}"), values))
-    return members, tuple(found)
+def _presets_of(analysis: Any, members: tuple[str, ...]) -> list[Preset]:
+    found: dict[str, Preset] = {}
+    clauses = [c for c in analysis.ruleset.clauses if c.kind == "presets"]
+    for clause in sorted(clauses, key=lambda c: -len(c.schema)):
+        if set(clause.paths) != set(members):
+            continue
+        for preset in clause.schema:
+            found.setdefault(repr(sorted(preset.values.items())), preset)
+    return list(found.values())
 
 
 def presets(schema: Mapping[str, Any]) -> list[Preset]:
@@ -223,72 +209,121 @@ def _check_keywords(schema: Mapping[str, Any], path: str) -> None:
 
 
 Pin = Any
-FormBuilder = Callable[[dict[str, Any], str], st.SearchStrategy[Any]]
 
 
 def media_kind(path: str) -> primitives.MediaKind:
-    """Whether a media input at ``path`` holds a video or an image (by its name)."""
+    """Whether a media input at ``path`` holds a video, audio or an image (by its name)."""
     names = [s for s in path.split(".") if not s.isdigit()]
-    return "video" if names and "video" in names[-1].lower() else "image"
+    last = names[-1].lower() if names else ""
+    if "video" in last:
+        return "video"
+    if "audio" in last:
+        return "audio"
+    return "image"
 
 
-def _uuid_form(schema: dict[str, Any], path: str) -> st.SearchStrategy[str]:
-    return primitives.uuid_strings(schema.get("x-uuid-version", 4))
+def _matches(pattern: Any, text: str) -> bool:
+    try:
+        return isinstance(pattern, str) and re.search(pattern, text) is not None
+    except re.error:
+        return False
 
 
-def _url_form(schema: dict[str, Any], path: str) -> st.SearchStrategy[str]:
-    return primitives.media_urls(media_kind(path))
+#: The input forms Runware publishes, by the ``title`` the kit's generator gives them.
+FORM_TITLES = ("UUID", "URL", "Data URI", "Base64")
 
 
-def _data_uri_form(schema: dict[str, Any], path: str) -> st.SearchStrategy[str]:
-    return primitives.data_uri_images()
+def form_of(schema: Mapping[str, Any]) -> str | None:
+    """Which media input form a string alternative is (``"UUID"``, ``"URL"``, ``"Data URI"``,
+    ``"Base64"``), by its title or else its ``format``/``pattern``; None for other schemas."""
+    if not isinstance(schema, Mapping) or schema.get("type", "string") != "string":
+        return None
+    if schema.get("title") in FORM_TITLES:
+        return str(schema["title"])
+    keys = {k for k in schema if k not in ANNOTATIONS and k != "type" and not k.startswith("x-")}
+    fmt, pattern = schema.get("format"), schema.get("pattern")
+    if keys == {"format"} and fmt in ("uuid", "uri"):
+        return "UUID" if fmt == "uuid" else "URL"
+    if keys == {"format", "pattern"} and fmt == "uri" and _matches(pattern, _SAMPLE_URL):
+        return "URL"
+    if keys == {"pattern"}:
+        if _matches(pattern, _SAMPLE_DATA_URI):
+            return "Data URI"
+        if _matches(pattern, _SAMPLE_BASE64) and not _matches(pattern, "not base64!"):
+            return "Base64"
+    return None
 
 
-def _base64_form(schema: dict[str, Any], path: str) -> st.SearchStrategy[str]:
-    return primitives.base64_images()
+def _allowed_keys(schema: Any) -> set[str] | None:
+    """The keys an object schema allows (None for a schema that is not an object's)."""
+    if not isinstance(schema, Mapping) or schema.get("type") != "object":
+        return None
+    return {k for k, v in schema.get("properties", {}).items() if v is not False}
 
 
-#: Builders for the titled input forms Runware publishes, keyed by the form's ``title``.
-FORM_BUILDERS: dict[str, FormBuilder] = {
-    "UUID": _uuid_form,
-    "URL": _url_form,
-    "Data URI": _data_uri_form,
-    "Base64": _base64_form,
-}
+def _float_multiple(value: float, step: float) -> bool:
+    """JSON Schema's own ``multipleOf`` test for a fractional step (binary float division)."""
+    quotient = value / step
+    return math.isfinite(quotient) and int(quotient) == quotient
 
 
 class Compiler:
     """Turns schema nodes into strategies for one ``form`` and a set of pinned paths.
 
     ``pinned`` maps dotted parameter paths (as :meth:`ModelContract.parameter_paths` spells them,
-    without array indexes) to a value, a strategy, or :data:`ABSENT`.
+    without array indexes) to a value, a strategy, :data:`ABSENT` or :data:`PRESENT`.
+    ``broken``: one clause of an object schema's cross-field rules (from
+    ``scenarios.rules_of(schema)``) that values of that object break, every other rule kept;
+    ``quiet``: clauses whose condition values of their object leave off. Both are used by the
+    invalid strategies.
     """
 
-    def __init__(self, form: Form = "any", pinned: Mapping[str, Pin] | None = None) -> None:
+    def __init__(
+        self,
+        form: Form = "any",
+        pinned: Mapping[str, Pin] | None = None,
+        *,
+        broken: Clause | None = None,
+        quiet: tuple[Clause, ...] = (),
+    ) -> None:
         if form not in FORMS:
             raise ValueError(f"form must be one of {FORMS}, not {form!r}")
         self.form = form
         self.pinned = dict(pinned or {})
+        self.broken = broken
+        self.quiet = quiet
+        self._nodes: dict[tuple[str, int], tuple[Any, st.SearchStrategy[Any]]] = {}
+        self.media_limits: dict[str, dict[str, int]] = {}
 
     # -- pins ---------------------------------------------------------------------------------
     def _pin(self, path: str) -> st.SearchStrategy[Any] | None:
-        if path not in self.pinned or self.pinned[path] is ABSENT:
+        value = self.pinned.get(path, _NO_VALUE)
+        if value is _NO_VALUE or value is ABSENT or value is PRESENT:
             return None
-        value = self.pinned[path]
         return value if isinstance(value, st.SearchStrategy) else st.just(value)
 
-    def _pinned_presence(self, names: tuple[str, ...], path: str) -> bool | None:
-        """True if a pin sets one of ``names`` (or below), False if one is pinned ABSENT."""
-        for name in names:
-            child = join(path, name)
-            if self.pinned.get(child, None) is ABSENT:
-                return False
-            if any(
-                p == child or p.startswith(child + ".")
-                for p in self.pinned
-                if self.pinned[p] is not ABSENT
-            ):
+    def pinned_value(self, path: str) -> Any:
+        """The concrete value pinned at ``path``, or a private sentinel when there is none."""
+        value = self.pinned.get(path, _NO_VALUE)
+        if value is ABSENT or value is PRESENT or isinstance(value, st.SearchStrategy):
+            return _NO_VALUE
+        return value
+
+    def pinned_presence(self, path: str) -> bool | None:
+        """True if a pin sets ``path`` (or below it), False if it is pinned ABSENT, else None."""
+        if self.pinned.get(path, None) is ABSENT:
+            return False
+        prefix = path + "."
+        for pin, value in self.pinned.items():
+            if value is not ABSENT and (pin == path or pin.startswith(prefix)):
                 return True
+        return None
+
+    def _pinned_presence(self, names: tuple[str, ...], path: str) -> bool | None:
+        for name in names:
+            found = self.pinned_presence(join(path, name))
+            if found is not None:
+                return found
         return None
 
     def _presence(self, names: tuple[str, ...], path: str, required: bool) -> bool | None:
@@ -300,14 +335,58 @@ class Compiler:
             return True
         return {"minimal": False, "maximal": True}.get(self.form)
 
+    def _pins_fit(self, path: str, schema: Any) -> bool:
+        """Whether the non-ABSENT pins below ``path`` can exist in values of ``schema``."""
+        prefix = path + "."
+        for pin, value in self.pinned.items():
+            if value is ABSENT or not pin.startswith(prefix):
+                continue
+            node = schema
+            for part in pin[len(prefix) :].split("."):
+                while isinstance(node, Mapping) and "properties" not in node:
+                    if isinstance(node.get("items"), Mapping):
+                        node = node["items"]
+                    elif isinstance(node.get("anyOf"), list):
+                        node = next(
+                            (
+                                b
+                                for b in node["anyOf"]
+                                if isinstance(b, Mapping) and part in b.get("properties", {})
+                            ),
+                            None,
+                        )
+                    else:
+                        break
+                if not isinstance(node, Mapping):
+                    break
+                node = node.get("properties", {}).get(part, True)
+                if node is False:
+                    return False
+        return True
+
+    def plan(self, analysis: Any, path: str) -> ScenarioPlan:
+        """The scenarios of ``analysis`` (an object's rules, found at ``path``) under this
+        compiler's pins and form. Raises `UnsupportedSchema` when the pins leave none."""
+        return ScenarioPlan(
+            analysis,
+            path,
+            self.form,
+            self.pinned_presence,
+            self.pinned_value,
+            self._pins_fit,
+            _NO_VALUE,
+        )
+
     # -- dispatch -----------------------------------------------------------------------------
-    def node(self, schema: Mapping[str, Any], path: str = "") -> st.SearchStrategy[Any]:
+    def node(self, schema: Any, path: str = "") -> st.SearchStrategy[Any]:
         """A strategy for values valid against ``schema`` found at dotted ``path``."""
-        schema = dict(schema)
+        if not isinstance(schema, Mapping):
+            raise UnsupportedSchema(f"{path or '<root>'}: the schema {schema!r}")
         _check_keywords(schema, path)
         pinned = self._pin(path)
         if pinned is not None:
             return pinned
+        self._note_constraints(schema, path)
         if "const" in schema:
             return st.just(schema["const"])
         values = enum_values(schema)
@@ -316,13 +395,17 @@ class Compiler:
                 values.remove(schema["default"])
                 values.insert(0, schema["default"])
             return st.sampled_from(values)
-        if "oneOf" in schema:
-            raise UnsupportedSchema(f"{path}: oneOf that is not an enum of consts")
-        if schema.get("type") != "object" and {"allOf", "not", "if"} & set(schema):
-            raise UnsupportedSchema(f"{path}: allOf/not/if outside an object")
-        if "anyOf" in schema:
-            return st.one_of([self.choice(c, path) for c in schema["anyOf"]])
         kind = schema.get("type")
+        if kind is None and "properties" in schema:
+            kind = "object"
+        if kind == "object":
+            return self._object(schema, path)
+        if "oneOf" in schema:
+            return self._one_of(schema, path)
+        if {"allOf", "not", "if", "dependentRequired"} & set(schema):
+            raise UnsupportedSchema(f"{path}: allOf/not/if/dependentRequired outside an object")
+        if "anyOf" in schema:
+            return self._any_of(schema, path)
         if isinstance(kind, list):
             return st.one_of([self.node({**schema, "type": k}, path) for k in kind])
         builder = {
@@ -338,118 +421,136 @@ class Compiler:
             raise UnsupportedSchema(f"{path}: type {kind!r}")
         return builder(schema, path)
 
+    def cached(self, schema: Any, path: str) -> st.SearchStrategy[Any]:
+        """``node(schema, path)``, compiled once per schema object and path."""
+        key = (path, id(schema))
+        found = self._nodes.get(key)
+        if found is None or found[0] is not schema:
+            found = self._nodes[key] = (schema, self.node(schema, path))
+        return found[1]
+
     def choice(self, schema: Mapping[str, Any], path: str) -> st.SearchStrategy[Any]:
-        """A strategy for one alternative: a titled input form by its builder, else the node."""
-        builder = FORM_BUILDERS.get(schema.get("title", ""))
-        if builder is not None and schema.get("type", "string") == "string":
-            return builder(dict(schema), path)
+        """A strategy for one alternative: a media input form by its builder, else the node."""
+        pinned = self._pin(path)
+        if pinned is not None:
+            return pinned
+        form = form_of(schema)
+        if form is not None:
+            return self._form(form, dict(schema), path)
         return self.node(schema, path)
+
+    def _note_constraints(self, schema: Mapping[str, Any], path: str) -> None:
+        for entry in schema.get("x-constraints", []) or []:
+            if not isinstance(entry, Mapping) or entry.get("operation") not in ("width", "height"):
+                continue
+            for parameter in entry.get("parameters", []):
+                limits = self.media_limits.setdefault(join(path, parameter), {})
+                if isinstance(entry.get("minimum"), int):
+                    limits[f"min_{entry['operation']}"] = entry["minimum"]
+
+    def _one_of(self, schema: Mapping[str, Any], path: str) -> st.SearchStrategy[Any]:
+        values = finite_values(schema)
+        if values is not None:
+            return st.sampled_from(values)
+        branches = typed_branches(schema)
+        if branches is None:
+            raise UnsupportedSchema(f"{path}: oneOf whose branches may overlap")
+        return st.one_of([self.node(b, path) for b in branches])
+
+    def _any_of(self, schema: Mapping[str, Any], path: str) -> st.SearchStrategy[Any]:
+        outer = {k: v for k, v in schema.items() if k not in ("anyOf", "default", "title")}
+        branches = list(schema["anyOf"])
+        sizes = [_allowed_keys(b) for b in branches]
+        if self.form == "maximal" and any(k is not None for k in sizes):
+            # Object alternatives (a key left out, or kept with narrowed values): the maximal
+            # form takes those that keep the most keys.
+            most = max(len(k) for k in sizes if k is not None)
+            branches = [
+                b for b, k in zip(branches, sizes, strict=True) if k is None or len(k) == most
+            ]
+        choices = []
+        for branch in branches:
+            form = form_of(branch)
+            merged = {**outer, **branch}
+            choices.append(
+                self._form(form, merged, path) if form is not None else self.node(merged, path)
+            )
+        return st.one_of(choices)
+
+    def _form(self, form: str, schema: dict[str, Any], path: str) -> st.SearchStrategy[str]:
+        limits = self.media_limits.get(path, {})
+        size = (limits.get("min_width", 1), limits.get("min_height", 1))
+        if form == "UUID":
+            return primitives.uuid_strings(schema.get("x-uuid-version", 4))
+        if form == "URL":
+            return primitives.media_urls(media_kind(path))
+        if form == "Data URI":
+            return primitives.data_uri_images(*size)
+        return primitives.base64_images(*size)
 
     # -- objects ------------------------------------------------------------------------------
     def _object(self, schema: dict[str, Any], path: str) -> st.SearchStrategy[dict[str, Any]]:
         props: dict[str, Any] = schema.get("properties", {})
-        required = set(schema.get("required", []))
-        rules = object_rules(schema)
-        unknown = [p for g in rules.groups for p in g.members if p not in props]
-        if unknown:
-            raise UnsupportedSchema(f"{path}: cross-field rule names unknown {unknown}")
-        grouped = {name: group for group in rules.groups for name in group.members}
-        units: list[tuple[tuple[str, ...], st.SearchStrategy[dict[str, Any]]]] = []
-        seen: set[str] = set()
-        for name in props:
-            if name in seen:
-                continue
-            group = grouped.get(name)
-            names = group.members if group else (name,)
-            seen.update(names)
-            units.append((names, self._unit(props, names, group, path)))
-        exclusive = [frozenset(e) for e in rules.exclusive if set(e) <= set(props)]
-        entries: list[Any] = []
-        in_choice: set[int] = set()
-        for members in exclusive:
-            index = [i for i, (names, _) in enumerate(units) if set(names) & members]
-            in_choice.update(index)
-            entries.append(("choice", self._subsets(units, index, members, required, path)))
-        for i, (names, value) in enumerate(units):
-            if i in in_choice:
-                continue
-            decided = self._presence(names, path, any(n in required for n in names))
-            entries.append(("unit", decided, value))
-        order = list(props)
+        for name in schema.get("required", []):
+            if props.get(name) is False:
+                raise UnsupportedSchema(f"{join(path, name)}: required but never allowed")
+        ruleset = rules_of(schema)
+        broken = self.broken if any(c is self.broken for c in ruleset.clauses) else None
+        quiet = tuple(q for q in self.quiet if any(c is q for c in ruleset.clauses))
+        analysis = analyse(schema, broken, quiet)
+        plan = self.plan(analysis, path) if analysis.variables else None
+
+        self._prepare(schema, path, plan.member_paths() if plan is not None else {})
+        for where, value_schema in plan.value_schemas() if plan is not None else []:
+            self.cached(value_schema, where)
 
         @st.composite
         def build(draw: st.DrawFn) -> dict[str, Any]:
-            out: dict[str, Any] = {}
-            for entry in entries:
-                if entry[0] == "unit":
-                    _, decided, value = entry
-                    if decided if decided is not None else draw(_PRESENT):
-                        out.update(draw(value))
-                else:
-                    for value in draw(entry[1]):
-                        out.update(draw(value))
-            return {name: out[name] for name in order if name in out}
+            decisions = plan.draw(draw) if plan is not None else {}
+            return self._emit(draw, schema, path, decisions)
 
         return build()
 
-    def _unit(
-        self, props: dict[str, Any], names: tuple[str, ...], group: Group | None, path: str
-    ) -> st.SearchStrategy[dict[str, Any]]:
-        strategies = {n: self.node(props[n], join(path, n)) for n in names}
-        if group is None or not group.presets:
-            return st.fixed_dictionaries(strategies)
-        pinned = {
-            n: self.pinned[join(path, n)]
-            for n in names
-            if join(path, n) in self.pinned and self.pinned[join(path, n)] is not ABSENT
-        }
-        concrete = {n: v for n, v in pinned.items() if not isinstance(v, st.SearchStrategy)}
-        options = [
-            p.values
-            for p in group.presets
-            if all(p.values.get(n) == v for n, v in concrete.items())
-        ]
-        options = options or [p.values for p in group.presets]
-        pairs = st.sampled_from([dict(o) for o in options])
-        if not pinned:
-            return pairs
-        overrides = st.fixed_dictionaries({n: strategies[n] for n in pinned})
-        return st.tuples(pairs, overrides).map(lambda t: {**t[0], **t[1]})
+    def _prepare(self, schema: Mapping[str, Any], path: str, decided: Mapping[str, bool]) -> None:
+        """Compile now every child strategy ``_emit`` may draw from (errors surface here)."""
+        for name, child in schema.get("properties", {}).items():
+            where = join(path, name)
+            if child is False:
+                continue
+            if where not in decided:
+                self.cached(child, where)
+            elif decided[where] and self._pin(where) is None:
+                self._prepare(child, where, decided)
 
-    def _subsets(
-        self,
-        units: list[tuple[tuple[str, ...], Any]],
-        index: list[int],
-        members: frozenset[str],
-        required: set[str],
-        path: str,
-    ) -> st.SearchStrategy[list[Any]]:
-        """Present subsets of mutually exclusive units: never all of ``members`` at once."""
-        forced, banned = set(), set()
-        for i in index:
-            names = units[i][0]
-            pinned = self._pinned_presence(names, path)
-            if pinned is True or (pinned is None and any(n in required for n in names)):
-                forced.add(i)
-            elif pinned is False:
-                banned.add(i)
-        allowed = []
-        for size in range(len(index) + 1):
-            for combo in itertools.combinations(index, size):
-                chosen = set(combo)
-                names = {n for i in chosen for n in units[i][0]}
-                if members <= names or not forced <= chosen or chosen & banned:
-                    continue
-                allowed.append(tuple(sorted(chosen)))
-        if not allowed:
-            raise UnsupportedSchema(f"{path}: pins make {sorted(members)} all present")
-        if self.form == "maximal":
-            largest = max(len(c) for c in allowed)
-            allowed = [c for c in allowed if len(c) == largest]
-        elif self.form == "minimal":
-            smallest = min(len(c) for c in allowed)
-            allowed = [c for c in allowed if len(c) == smallest]
-        return st.sampled_from(allowed).map(lambda combo: [units[i][1] for i in combo])
+    def _emit(
+        self, draw: st.DrawFn, schema: Mapping[str, Any], path: str, decisions: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        required = set(schema.get("required", []))
+        for name, child in schema.get("properties", {}).items():
+            if child is False:
+                continue
+            where = join(path, name)
+            decision = decisions.get(where)
+            if decision is None:
+                present = self._presence((name,), path, name in required)
+                if present if present is not None else draw(_PRESENT):
+                    out[name] = draw(self.cached(child, where))
+                continue
+            if not decision.present:
+                continue
+            pinned = self._pin(where)
+            if pinned is not None:
+                out[name] = draw(pinned)
+            elif decision.has_value:
+                out[name] = decision.value
+            elif decision.strategy is not None:
+                out[name] = draw(decision.strategy)
+            elif decision.schema is not None:
+                out[name] = draw(self.cached(decision.schema, where))
+            else:
+                out[name] = self._emit(draw, child, where, decisions)
+        return out
 
     # -- arrays and scalars -------------------------------------------------------------------
     def _array(self, schema: dict[str, Any], path: str) -> st.SearchStrategy[list[Any]]:
@@ -461,7 +562,25 @@ class Compiler:
         high = schema.get("maxItems", low + _DEFAULT_MAX_ITEMS)
         if self.form == "maximal":
             low = min(max(low, 1), high)
-        return st.lists(item, min_size=low, max_size=high, unique=bool(schema.get("uniqueItems")))
+        unique = bool(schema.get("uniqueItems"))
+        if "contains" not in schema:
+            return st.lists(item, min_size=low, max_size=high, unique=unique)
+        if unique or high < 1:
+            raise UnsupportedSchema(f"{path}: contains with uniqueItems or no room for an item")
+        wanted = conjoin(schema["items"], schema["contains"])
+        if wanted is None:
+            raise UnsupportedSchema(f"{path}: no item can satisfy contains")
+        witness = self.node(wanted, path)
+        rest = st.lists(item, min_size=max(low - 1, 0), max_size=high - 1)
+
+        @st.composite
+        def with_witness(draw: st.DrawFn) -> list[Any]:
+            values = draw(rest)
+            at = draw(st.integers(0, len(values)))
+            values.insert(at, draw(witness))
+            return values
+
+        return with_witness()
 
     def _string(self, schema: dict[str, Any], path: str) -> st.SearchStrategy[str]:
         fmt = schema.get("format")
@@ -488,17 +607,20 @@ class Compiler:
             low = max(low, math.floor(schema["exclusiveMinimum"]) + 1)
         if "exclusiveMaximum" in schema:
             high = min(high, math.ceil(schema["exclusiveMaximum"]) - 1)
-        return st.integers(low, high)
+        step = schema.get("multipleOf")
+        if step is None:
+            return st.integers(low, high)
+        if step != int(step):
+            raise UnsupportedSchema(f"{path}: fractional multipleOf on an integer")
+        step = int(step)
+        return st.integers(math.ceil(low / step), math.floor(high / step)).map(lambda n: n * step)
 
     def _number(self, schema: dict[str, Any], path: str) -> st.SearchStrategy[float]:
         low = schema.get("minimum")
         high = schema.get("maximum")
-        step = schema.get("x-step")
+        step = schema.get("x-step", schema.get("multipleOf"))
         if step is not None:
-            unit = Decimal(str(step))
-            first = math.ceil(Decimal(str(low)) / unit) if low is not None else -(10**6)
-            last = math.floor(Decimal(str(high)) / unit) if high is not None else first + 10**6
-            return st.integers(first, last).map(lambda n: float(n * unit))
+            return self._steps(schema, step, path)
         return st.floats(
             low,
             high,
@@ -507,6 +629,29 @@ class Compiler:
             exclude_min="exclusiveMinimum" in schema,
             exclude_max="exclusiveMaximum" in schema,
         )
+
+    def _steps(self, schema: dict[str, Any], step: Any, path: str) -> st.SearchStrategy[Any]:
+        unit = Decimal(str(step))
+        low, high = schema.get("minimum"), schema.get("maximum")
+        first = math.ceil(Decimal(str(low)) / unit) if low is not None else -(10**6)
+        last = math.floor(Decimal(str(high)) / unit) if high is not None else first + 10**6
+        if "exclusiveMinimum" in schema:
+            first = max(first, math.floor(Decimal(str(schema["exclusiveMinimum"])) / unit) + 1)
+        if "exclusiveMaximum" in schema:
+            last = min(last, math.ceil(Decimal(str(schema["exclusiveMaximum"])) / unit) - 1)
+        if first > last:
+            raise UnsupportedSchema(f"{path}: no multiple of {step} within the bounds")
+        if "multipleOf" not in schema or unit == unit.to_integral_value():
+            if unit == unit.to_integral_value() and schema.get("type") == "integer":
+                return st.integers(first, last).map(lambda n: int(n * unit))
+            return st.integers(first, last).map(lambda n: float(n * unit))
+        if last - first > _MAX_LISTED_STEPS:
+            raise UnsupportedSchema(f"{path}: fractional multipleOf over too wide a range")
+        multiple = float(schema["multipleOf"])
+        counts = [n for n in range(first, last + 1) if _float_multiple(float(n * unit), multiple)]
+        if not counts:
+            raise UnsupportedSchema(f"{path}: no value passes multipleOf {step} as a float")
+        return st.sampled_from(counts).map(lambda n: float(n * unit))
 
     def _boolean(self, schema: dict[str, Any], path: str) -> st.SearchStrategy[bool]:
         return st.booleans()
@@ -518,6 +663,13 @@ def compile_schema(
     form: Form = "any",
     pinned: Mapping[str, Pin] | None = None,
     path: str = "",
+    broken: Clause | None = None,
+    quiet: tuple[Clause, ...] = (),
 ) -> st.SearchStrategy[Any]:
-    """A strategy for values valid against ``schema`` (see the module docstring for the subset)."""
-    return Compiler(form, pinned).node(schema, path)
+    """A strategy for values valid against ``schema`` (see the module docstring for the subset).
+
+    ``broken``: draw values that break that one cross-field clause and keep every other rule;
+    ``quiet``: clauses whose condition stays off (see `Compiler`). Raises `UnsupportedSchema`
+    for constructs outside the subset.
+    """
+    return Compiler(form, pinned, broken=broken, quiet=quiet).node(schema, path)
