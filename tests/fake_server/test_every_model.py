@@ -49,20 +49,20 @@ class Fake:
         self.app = create_app(state=self.state)
         if mode == "live":
             self.live = LiveServer(self.app).start()
-            self.http: Any = httpx.Client(base_url=self.live.base_url, trust_env=False)
+            self.http: Any = httpx.Client(base_url=self.live.base_url, trust_env=False, timeout=60)
         else:
             self.live = None
             self.http = TestClient(self.app)
         self.uploaded: dict[str, str] = {}
 
     def post(self, *tasks: dict[str, Any]) -> dict[str, Any]:
-        reply = self.http.post("/v1", json=list(tasks), headers=AUTH, timeout=60)
+        reply = self.http.post("/v1", json=list(tasks), headers=AUTH)
         assert reply.status_code == 200, reply.text
         return reply.json()
 
     def fetch(self, url: str) -> bytes:
         path = httpx.URL(url).raw_path.decode()
-        reply = self.http.get(path, timeout=30)
+        reply = self.http.get(path)
         assert reply.status_code == 200, url
         return reply.content
 
