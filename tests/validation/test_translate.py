@@ -539,3 +539,19 @@ def test_condition_is_named_once_through_nested_alternatives():
     error = only(finish(translator.translate(target.iter_errors(instance))))
     assert (error.code, error.parameter) == ("incompatibleParameters", ["a", "x"])
     assert error.message == "x: expected an integer >= 5 when a is given; found 1"
+
+
+def test_one_missing_partner_is_one_error_on_an_imported_model() -> None:
+    # dependentRequired and the presets' if/then both see height without width: one error.
+    from runware_testkit.validation import validate_request
+
+    task = {
+        "taskType": "videoInference",
+        "taskUUID": "8d3c2a52-4c1b-4d6e-9f3a-2b1c0d9e8f7a",
+        "model": "bytedance:seedance@2.5",
+        "positivePrompt": "a paper boat",
+        "height": 720,
+    }
+    assert [(e.code, e.parameter) for e in validate_request(task)] == [
+        ("missingWidth", ["width", "height"])
+    ]

@@ -585,7 +585,10 @@ def finish(errors: Sequence[RunwareError]) -> list[RunwareError]:
     """Keep one error per value (the most telling), in first-seen order; drop moot presets."""
     best: dict[tuple[str, tuple[str, ...] | None], RunwareError] = {}
     for error in errors:
-        key = (error.pointer, tuple(error.parameter) if isinstance(error.parameter, list) else None)
+        key = (
+            error.pointer,
+            tuple(sorted(error.parameter)) if isinstance(error.parameter, list) else None,
+        )
         held = best.get(key)
         if held is None or _rank(error) < _rank(held):
             best[key] = error
