@@ -222,3 +222,29 @@ def test_bad_api_key_is_an_authentication_failure(client: str, fake: RunwareServ
         assert "Invalid API key" in outcome["message"]
     else:
         assert outcome["code"] == "auth"
+
+
+@pytest.mark.parametrize("client", ["sdk-rest", "sdk-ws"])
+@pytest.mark.runware(progression="polls:5", seed=99, live=False)
+def test_sync_image_inference_is_answered_in_one_reply(client: str, fake: RunwareServer) -> None:
+    sync = json.dumps({"taskType": "imageInference", "deliveryMethod": "sync"})
+    outcome = run_client(
+        client,
+        fake,
+        "--model",
+        "bfl:flux@3-image",
+        "--prompt",
+        "a lighthouse at dusk",
+        "--number-results",
+        "2",
+        "--extra-json",
+        sync,
+    )
+    assert outcome["ok"] is True, outcome
+    results = outcome["results"]
+    assert len({r["imageUUID"] for r in results}) == 2
+    assert all(r["imageURL"].startswith(f"{fake.origin}/media/") for r in results)
+    assert [t["taskType"] for t in fake.requests() if t["taskType"] != "authentication"] == [
+        "imageInference"
+    ]
+    fake.assert_no_unfinished_tasks()

@@ -105,3 +105,36 @@ def test_injected_and_validation_errors_surface_in_process(runware_mock, no_sock
         "validation",
         "outputFormat",
     )
+
+
+FLUX = "bfl:flux@3-image"
+
+
+def sync_image_task(**fields: Any) -> dict[str, Any]:
+    return {
+        "taskType": "imageInference",
+        "model": FLUX,
+        "positivePrompt": "a lighthouse at dusk",
+        "deliveryMethod": "sync",
+        **fields,
+    }
+
+
+@pytest.mark.runware(progression="polls:5", live=False)
+def test_sync_delivery_returns_results_in_one_round_trip(runware_mock, no_sockets):
+    prompt = "a kite [[testkit:error=insufficientCredits@processing]]"
+    results, failed = asyncio.run(
+        run_sdk(
+            runware_mock, sync_image_task(numberResults=2), sync_image_task(positivePrompt=prompt)
+        )
+    )
+    assert no_sockets == []
+    assert len({item["imageUUID"] for item in results}) == 2
+    assert all(item["imageURL"].startswith("https://api.runware.ai/media/") for item in results)
+    assert (type(failed).__name__, failed.status_code, failed.code) == (
+        "RunwareError",
+        402,
+        "quota",
+    )
+    runware_mock.assert_task_submitted(model=FLUX, deliveryMethod="sync", numberResults=2)
+    assert [t["taskType"] for t in runware_mock.requests()] == ["imageInference"] * 2

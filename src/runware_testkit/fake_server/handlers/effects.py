@@ -16,13 +16,15 @@ class Effects:
     """The merged effects of a submission's scenarios.
 
     ``submit_error`` is the first submit-phase scenario that answers with an error;
-    ``failure`` the first processing-phase error; ``nsfw`` and ``webhook_failures`` shape the
+    ``failure`` the first processing-phase error and ``failure_status`` its HTTP status (what a
+    sync task's failing reply answers with); ``nsfw`` and ``webhook_failures`` shape the
     results and their webhooks; ``latency_ms``, ``malformed_body`` and ``drop_connection``
     apply to the submission's answer, ``poll`` to the poll answers while the task runs.
     """
 
     submit_error: Scenario | None
     failure: ScheduledFailure | None
+    failure_status: int | None
     nsfw: bool
     webhook_failures: int
     latency_ms: int
@@ -35,10 +37,11 @@ class Effects:
         """Merge `scenarios` (latencies: the longest; flags: any)."""
         submit = [s for s in scenarios if s.phase == "submit"]
         processing = [s for s in scenarios if s.phase == "processing"]
-        failures = [s.scheduled_failure() for s in processing]
+        failing = [(s, f) for s in processing if (f := s.scheduled_failure()) is not None]
         return cls(
             submit_error=next((s for s in submit if s.error() is not None), None),
-            failure=next((f for f in failures if f is not None), None),
+            failure=failing[0][1] if failing else None,
+            failure_status=failing[0][0].status if failing else None,
             nsfw=any(s.nsfw for s in scenarios),
             webhook_failures=max((s.webhook_failures for s in scenarios), default=0),
             latency_ms=max((s.latency_ms for s in submit), default=0),
@@ -56,4 +59,13 @@ class Effects:
         reply.latency_ms = self.latency_ms
         reply.malformed_body = self.malformed_body
         reply.drop_connection = self.drop_connection
+        return reply
+
+    def apply_sync(self, reply: TaskReply) -> TaskReply:
+        """Give a sync task's answer its transport effects: the submission's and those of the
+        answers while the task runs (latencies: the longest; flags: any)."""
+        self.apply(reply)
+        reply.latency_ms = max(self.latency_ms, self.poll.latency_ms)
+        reply.malformed_body = self.malformed_body or self.poll.malformed_body
+        reply.drop_connection = self.drop_connection or self.poll.drop_connection
         return reply

@@ -15,6 +15,10 @@ exactly that size and format, rendered when first needed.
 
 Result items: ``taskType``, ``taskUUID``, ``imageUUID`` (a fresh UUID v4 per result), the image
 as its ``outputType`` asks, ``seed``, ``NSFWContent``, and ``cost`` with ``includeCost``.
+
+Delivery: image models may allow ``deliveryMethod: "sync"`` and default to it
+(``bfl:flux@3-image``, ``meta:muse@image``); such a task is answered with these items in the
+same reply instead of the acknowledgement (see `sync_delivery`).
 """
 
 from __future__ import annotations

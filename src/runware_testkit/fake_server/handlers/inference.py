@@ -8,10 +8,20 @@
    ``cost`` being the price of all results (USD).
 4. Scenarios: the prompt's magic tokens, else the first queued scenario of each phase. A
    submit-phase error answers instead of the acknowledgement; the others shape the task.
-5. The engine stores the task; the answer is the acknowledgement ``{"taskType", "taskUUID"}``
-   and nothing else [C/I, PROTOCOL.md "Async delivery and polling"] (never an URL key: the
-   SDKs would read it as a finished result). ``conflictTaskUUID`` and ``rateLimitExceeded``
-   come from the engine.
+5. The engine stores the task. ``conflictTaskUUID`` and ``rateLimitExceeded`` come from the
+   engine.
+6. The answer follows the task's ``deliveryMethod`` (the request's, else the model's default;
+   see `sync_delivery`):
+
+   - ``async``: the acknowledgement ``{"taskType", "taskUUID"}`` and nothing else [C/I,
+     PROTOCOL.md "Async delivery and polling"] (never an URL key: the SDKs would read it as a
+     finished result); the client polls ``getResponse``.
+   - ``sync``: the task runs to its end at once (progression ``immediate``, whatever the
+     server's default: a sync reply waits for the result, and on the fake there is nothing to
+     wait for) and the answer is its result: the ``numberResults`` success items a
+     ``getResponse`` would give, or its processing-phase error as a Runware error with that
+     error's HTTP status. The task stays stored: its webhook and upload go out as for any task,
+     and ``getResponse`` / ``getTaskDetails`` report it afterwards.
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ from ..protocol.wire import TaskReply, task_head
 from .context import Context
 from .effects import Effects
 from .outputs import OutputChoiceError
+from .sync_delivery import SYNC_PROGRESSION, delivery_method, sync_reply
 
 if TYPE_CHECKING:
     from ..state import ServerState
@@ -88,9 +99,15 @@ async def run_inference(
         webhook_failures=effects.webhook_failures,
         poll_effects=effects.poll or None,
     )
+    sync = delivery_method(task, model) == "sync"
     try:
         state.engine.submit(
-            task, api_key=ctx.api_key, facts=facts, failure=effects.failure, media=planned.media
+            task,
+            api_key=ctx.api_key,
+            progression=SYNC_PROGRESSION if sync else None,
+            facts=facts,
+            failure=effects.failure,
+            media=planned.media,
         )
     except EngineError as exc:  # conflictTaskUUID, rateLimitExceeded
         return TaskReply.error(exc.http_status, **{**exc.to_error(), **head})
@@ -98,6 +115,15 @@ async def run_inference(
         return TaskReply.error(400, code="validationFailed", message=str(exc), **head)
     if ctx.session is not None:
         ctx.session.note_task(head["taskUUID"])
+    if sync:
+        record = state.engine.peek(task["taskUUID"])  # immediate: this read ends the task
+        reply = await sync_reply(
+            record,
+            state,
+            request_base=ctx.request_base,
+            failure_status=effects.failure_status,
+        )
+        return effects.apply_sync(reply)
     return effects.apply(
         TaskReply(data=[{"taskType": task["taskType"], "taskUUID": task["taskUUID"]}])
     )
