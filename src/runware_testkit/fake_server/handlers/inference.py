@@ -109,7 +109,9 @@ def media_references(task: dict[str, Any], state: ServerState, ctx: Context) -> 
     UUID or own media URL the server does not hold (any more)."""
     found: list[MediaRecord] = []
     for path, value in _strings(task.get("inputs"), "inputs"):
-        record = own_media(state, value, parameter=path, request_base=ctx.request_base)
+        record = own_media(
+            state, value, parameter=path, api_key=ctx.api_key, request_base=ctx.request_base
+        )
         if record is not None:
             found.append(record)
     return found

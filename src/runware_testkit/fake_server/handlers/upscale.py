@@ -79,7 +79,9 @@ async def plan(
     scale = _Scale.of(task, model)
     quality = output_quality(task, model)
     name = task.get("outputFormat") or request_default(model, "outputFormat")
-    data = await load_media(state, value, parameter=path, request_base=ctx.request_base)
+    data = await load_media(
+        state, value, parameter=path, api_key=ctx.api_key, request_base=ctx.request_base
+    )
     prepared: list[MediaRecord] = []
     if data is None:
         kind: OutputKind = "video" if path.endswith("video") else "image"
