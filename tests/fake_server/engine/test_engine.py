@@ -655,3 +655,40 @@ def test_engine_errors_carry_runware_error_objects():
         "parameter": "taskUUID",
         "taskUUID": "abc",
     }
+
+
+def test_media_belongs_to_its_key_and_answers_others_as_unknown(engine):
+    owned = engine.add_media(format="png", data=b"png", api_key=KEY)
+    assert engine.media(owned.media_uuid, api_key=KEY).api_key == KEY
+    assert engine.media(owned.media_uuid).media_uuid == owned.media_uuid  # the server itself
+    with pytest.raises(MediaNotFound) as other:
+        engine.media(owned.media_uuid, api_key="other-key")
+    with pytest.raises(MediaNotFound) as unknown:
+        engine.media("no-such-media", api_key="other-key")
+    assert (other.value.code, other.value.http_status) == (
+        unknown.value.code,
+        unknown.value.http_status,
+    )
+    with pytest.raises(MediaNotFound):
+        engine.delete_media(owned.media_uuid, api_key="other-key")
+    assert not engine.media(owned.media_uuid).deleted
+    assert engine.delete_media(owned.media_uuid, api_key=KEY).deleted
+
+
+def test_media_without_owner_is_shared(engine):
+    shared = engine.add_media(format="png", data=b"png")
+    assert shared.api_key is None
+    assert engine.media(shared.media_uuid, api_key="any-key").media_uuid == shared.media_uuid
+    assert engine.delete_media(shared.media_uuid, api_key="another-key").deleted
+
+
+def test_outputs_belong_to_the_key_of_their_task(engine):
+    prepared = engine.new_media(kind="output", format="png", data=b"png", api_key="ignored")
+    plan = OutputPlan("image", "png", 4, 4, 95, prepared=[prepared.media_uuid])
+    engine.submit(make_task(), api_key=KEY, media=[prepared], facts=TaskFacts(output=plan))
+    assert engine.media(prepared.media_uuid).api_key == KEY
+    record = submit(engine)
+    video_uuid = engine.poll(record.task_uuid, api_key=KEY).results[0]["videoUUID"]
+    assert engine.media(video_uuid, api_key=KEY).api_key == KEY
+    with pytest.raises(MediaNotFound):
+        engine.media(video_uuid, api_key="other-key")

@@ -333,3 +333,30 @@ def test_records_stored_before_typed_facts_are_read(tmp_path):
     reopened.close()
     assert loaded.facts == TaskFacts(source_duration=2.5, poll_effects=PollEffects(latency_ms=5))
     assert loaded.results == old.results
+
+
+def test_media_stored_without_an_owner_loads_as_shared(tmp_path):
+    """A media row an older kit wrote (no ``api_key`` in its record) loads with no owner, and
+    every key may use it."""
+    path = tmp_path / "old.sqlite3"
+    SQLiteStore(path).close()
+    row = media(uuid="m-old", data=b"old-bytes").to_dict()
+    del row["api_key"]
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(
+            "INSERT INTO media (media_uuid, task_uuid, kind, created_at, expires_at, deleted,"
+            " record, data) VALUES (?,?,?,?,?,?,?,?)",
+            ("m-old", "t-1", "input", 1.0, None, 0, json.dumps(row), b"old-bytes"),
+        )
+    conn.close()
+    reopened = SQLiteStore(path)
+    engine = Engine(reopened, ManualClock(2.0), IdSource(1), results=result_builders())
+    loaded = engine.media("m-old", api_key="any-key")
+    reopened.close()
+    assert (loaded.api_key, loaded.data) == (None, b"old-bytes")
+
+
+def test_media_owner_round_trips(store):
+    store.put_media(media(uuid="m-2", data=b"x", api_key="key-a"))
+    assert store.get_media("m-2").api_key == "key-a"

@@ -88,7 +88,7 @@ async def test_unknown_reference_uuid_is_media_not_found(extended: Harness) -> N
     assert status == 404 or status == 400
     (error,) = body["errors"]
     assert error["code"] == "mediaNotFound"
-    assert error["parameter"] == "inputs.referenceImages[0]"
+    assert error["parameter"] == "inputs.referenceImages.0"  # the validator's dotted form
 
 
 async def test_number_results_give_distinct_images_and_counting_seeds(extended: Harness) -> None:

@@ -115,3 +115,21 @@ async def test_over_websocket(extended: Harness) -> None:
     (item,) = polled["data"]
     facts = probe_image((await extended.http.get(item["imageURL"])).content)
     assert (facts.width, facts.height) == (32, 16)
+
+
+async def test_an_image_given_as_the_video_is_invalid_video(server: Harness) -> None:
+    uploaded = await server.image_upload(image_data_uri(64, 48))
+    for value in (uploaded["imageUUID"], image_data_uri(64, 48)):
+        status, body = await server.call(upscale_task("bytedance:50@1", inputs={"video": value}))
+        assert status == 400
+        (error,) = body["errors"]
+        assert (error["code"], error["parameter"]) == ("invalidVideo", "inputs.video")
+        assert error["message"] == "inputs.video is an image, not a video"
+
+
+async def test_a_video_given_as_the_image_is_invalid_image(extended: Harness) -> None:
+    clip = await extended.upload(video_data_uri(1.0, 80, 48))
+    status, body = await extended.call(upscale_task(inputs={"image": clip["mediaUUID"]}))
+    assert status == 400
+    (error,) = body["errors"]
+    assert (error["code"], error["parameter"]) == ("invalidImage", "inputs.image")

@@ -160,7 +160,8 @@ class Engine:
         """Accept a task (as sent) for `api_key`; it starts ``processing``.
 
         `facts` are stored with the task for its result builder; `media` (made with
-        `new_media`) is stored with it, e.g. outputs rendered at submission. `failure`
+        `new_media`) is stored with it, e.g. outputs rendered at submission, owned by
+        `api_key` like every output of the task. `failure`
         schedules an error from the start (see `schedule_failure`). Raises `DuplicateTask` if
         the taskUUID was ever submitted under any key, `TooManyOpenTasks` over the cap,
         ValueError for a task the engine cannot run (no taskUUID, a taskType without a result
@@ -174,7 +175,7 @@ class Engine:
         spec = str(parse_progression(progression)) if progression is not None else None
         facts = facts.copy() if facts is not None else TaskFacts()
         _check_runnable(request)
-        prepared = [copy.deepcopy(item) for item in media]
+        prepared = [dataclasses.replace(item, api_key=api_key) for item in media]
         with self._op() as finished:
             if self.store.get_task(task_uuid) is not None:
                 raise DuplicateTask(task_uuid)
@@ -301,11 +302,13 @@ class Engine:
 
     # -- media ---------------------------------------------------------------------------
 
-    def media(self, media_uuid: str) -> MediaRecord:
-        """Return a live media record; `MediaNotFound` if unknown or deleted, else
-        `MediaExpired` once the clock has reached its expiry time."""
+    def media(self, media_uuid: str, *, api_key: str | None = None) -> MediaRecord:
+        """Return a live media record; `MediaNotFound` if unknown, deleted or owned by another
+        key than `api_key` (None: any owner), else `MediaExpired` once the clock has reached
+        its expiry time. Another key's file answers exactly as an unknown UUID does, so a key
+        cannot learn which UUIDs exist."""
         record = self.store.get_media(media_uuid)
-        if record is None or record.deleted:
+        if record is None or record.deleted or not record.visible_to(api_key):
             raise MediaNotFound(media_uuid)
         if record.expires_at is not None and record.expired(self.clock.now()):
             raise MediaExpired(media_uuid, record.expires_at)
@@ -324,6 +327,7 @@ class Engine:
         seed: int | None = None,
         duration: float | None = None,
         ttl: float | None = None,
+        api_key: str | None = None,
     ) -> MediaRecord:
         """A media record with a fresh UUID, created now, not stored yet (see `add_media` and
         `submit`). Arguments as `MediaRecord.new`."""
@@ -341,6 +345,7 @@ class Engine:
                 duration=duration,
                 ttl=ttl,
                 data=data,
+                api_key=api_key,
             )
 
     def add_media(
@@ -357,12 +362,13 @@ class Engine:
         duration: float | None = None,
         ttl: float | None = None,
         media_uuid: str | None = None,
+        api_key: str | None = None,
     ) -> MediaRecord:
         """Store a media file (by default an uploaded input) and return its record.
 
         `format` is a file extension (``mp4``, ``.PNG``...; stored lower-case, without dot);
         `ttl` seconds from now sets the expiry; a fresh UUID is drawn unless `media_uuid` is
-        given (ValueError if that one is taken).
+        given (ValueError if that one is taken); `api_key` owns the file (None: shared).
         """
         with self._op():
             if media_uuid is None:
@@ -382,15 +388,17 @@ class Engine:
                 duration=duration,
                 ttl=ttl,
                 data=data,
+                api_key=api_key,
             )
             self.store.put_media(record)
             return record
 
-    def delete_media(self, media_uuid: str) -> MediaRecord:
-        """Delete a media file (its bytes are dropped); `MediaNotFound` if unknown or deleted."""
+    def delete_media(self, media_uuid: str, *, api_key: str | None = None) -> MediaRecord:
+        """Delete a media file (its bytes are dropped); `MediaNotFound` if unknown, deleted or
+        owned by another key than `api_key` (None: any owner)."""
         with self._op():
             record = self.store.get_media(media_uuid)
-            if record is None or record.deleted:
+            if record is None or record.deleted or not record.visible_to(api_key):
                 raise MediaNotFound(media_uuid)
             record.deleted = True
             record.data = None
@@ -542,6 +550,8 @@ class Engine:
                 f"This fake server cannot finish {record.task_type} tasks.",
             )
         items, media = builder(record, ResultDraw(self, now))
+        for output in media:  # a task's outputs belong to the key that submitted it
+            output.api_key = record.api_key
         record.status = "success"
         record.progress = 100
         record.results = items

@@ -2,7 +2,8 @@
 
 All are plain dataclasses that round-trip through JSON-compatible dicts (`to_dict` /
 `from_dict`) so any store can keep them; `from_dict` also reads the records older versions of
-the kit wrote (facts as a loose dict, media without ``kind`` of content).
+the kit wrote (facts as a loose dict, media without ``kind`` of content, media without an
+owner: such media is shared, usable and deletable by every API key).
 
 `TaskFacts` is what the server learnt about a task's inputs or imposes on it, decided when the
 task is submitted by the handler of its task type and stored with it. The engine stores facts
@@ -234,6 +235,9 @@ class MediaRecord:
     deleted: bool = False
     duration: float | None = None
     """Length in seconds of an output video."""
+    api_key: str | None = None
+    """The API key that owns the file: the uploader's, or that of the task that produced it.
+    None: shared by every key (records stored by older versions, which kept no owner)."""
 
     @classmethod
     def new(
@@ -251,12 +255,13 @@ class MediaRecord:
         duration: float | None = None,
         ttl: float | None = None,
         data: bytes | None = None,
+        api_key: str | None = None,
     ) -> MediaRecord:
         """A new record, the one way media records are made.
 
         `format` is a file extension (``mp4``, ``.PNG`` ...; kept lower-case, without dot);
-        `ttl` seconds after `created_at` set the expiry (None: never). ValueError for an
-        unknown `kind`, an empty format or a negative ttl.
+        `ttl` seconds after `created_at` set the expiry (None: never); `api_key` owns it (None:
+        shared). ValueError for an unknown `kind`, an empty format or a negative ttl.
         """
         if kind not in ("input", "output"):
             raise ValueError(f"kind must be 'input' or 'output', got {kind!r}")
@@ -278,7 +283,13 @@ class MediaRecord:
             expires_at=None if ttl is None else created_at + ttl,
             data=None if data is None else bytes(data),
             duration=duration,
+            api_key=api_key,
         )
+
+    def visible_to(self, api_key: str | None) -> bool:
+        """True when `api_key` may use or delete the file: it owns it, the file is shared (no
+        owner), or `api_key` is None (the server itself, e.g. the ``/media`` route)."""
+        return api_key is None or self.api_key is None or self.api_key == api_key
 
     def expired(self, now: float) -> bool:
         """True when the record has an expiry time and `now` has reached it."""

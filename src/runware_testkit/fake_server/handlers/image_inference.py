@@ -1,10 +1,13 @@
 """``imageInference``: generate images [C, Runware's imageInference documents and PROTOCOL.md].
 
-Inputs: media named by UUID or own URL under ``inputs`` (``referenceImages`` ...) must exist
-(an ``imageUpload`` or ``mediaStorage`` upload, or an earlier result): ``mediaNotFound`` /
-``mediaExpired`` otherwise. The first such image gives the source's aspect ratio when a
-``resolution`` preset is chosen. Inline images (data URI, base64) and URLs of other hosts are
-taken as they are.
+Inputs (`image_inputs`): every image under ``inputs`` (``referenceImages`` ...) and the
+watermark image is read before the task is accepted. A UUID or own URL must name media of the
+caller's key (an ``imageUpload`` or ``mediaStorage`` upload, or an earlier result):
+``mediaNotFound`` / ``mediaExpired`` otherwise; inline images (data URI, base64) must decode
+as ``imageUpload`` requires (``invalid<Param>``, ``invalidInputSize``); URLs of hosts the fake
+does not reach are taken unread. The model's ``x-constraints`` on image width and height are
+enforced. The first image under ``inputs`` whose size is known gives the source's aspect
+ratio when a ``resolution`` preset is chosen.
 
 Output (`outputs`): format from ``outputFormat`` (JPG, PNG, WEBP; else the contract's default,
 else JPG), quality from ``outputQuality`` (else the contract's, else 95), size from the
@@ -29,7 +32,8 @@ from ...contract import ModelContract
 from ..engine.engine import ResultDraw
 from ..engine.records import MediaRecord, OutputPlan, TaskFacts, TaskRecord
 from .context import Context
-from .inference import Planned, media_references, run_inference
+from .image_inputs import read_images
+from .inference import Planned, run_inference
 from .outputs import IMAGE_FORMATS, output_format, output_quality, output_size, output_type
 from .pricing import PriceQuery, unit_cost
 from .results import media_results
@@ -42,7 +46,6 @@ __all__ = ["DEFAULT_SIZE", "build_results", "handle", "plan"]
 
 DEFAULT_SIZE = (1024, 1024)
 """Output size when neither the request nor the contract gives one."""
-_IMAGE_EXTENSIONS = frozenset(IMAGE_FORMATS.values()) | {"bmp", "gif"}
 
 
 async def handle(task: dict[str, Any], ctx: Context, state: ServerState) -> TaskReply:
@@ -55,9 +58,9 @@ async def plan(
 ) -> Planned:
     """Decide the output images and their price."""
     facts = TaskFacts()
-    for media in media_references(task, state, ctx):
-        if media.format in _IMAGE_EXTENSIONS and media.width and media.height:
-            facts.source_width, facts.source_height = media.width, media.height
+    for image in await read_images(task, model, ctx, state):
+        if image.path.startswith("inputs.") and image.width and image.height:
+            facts.source_width, facts.source_height = image.width, image.height
             break
     source = (facts.source_width, facts.source_height) if facts.source_width else None
     width, height = output_size(task, model, source=source, fallback=DEFAULT_SIZE, ratio="1:1")

@@ -2,7 +2,8 @@
 
 Request ``{"taskType": "imageUpload", "taskUUID", "image": <URL | data URI | base64>}`` (the
 only field) -> ``{"taskType": "imageUpload", "taskUUID", "imageUUID", "imageURL"}``. The
-``imageUUID`` (or ``imageURL``) is usable wherever an image input is accepted.
+``imageUUID`` (or ``imageURL``) is usable wherever an image input is accepted, by the uploading
+API key only (another key gets ``mediaNotFound``).
 
 Runware's rules [C]: JPEG, PNG, WebP, BMP or GIF; stored at most 2048 px on the long side (a
 larger image is scaled down, aspect kept, in its own format). Bytes that are not such an image
@@ -38,7 +39,11 @@ async def handle(task: dict[str, Any], ctx: Context, state: ServerState) -> Task
     head = task_head(task)
     try:
         data = await read_upload(
-            state, task["image"], parameter=_PARAMETER, request_base=ctx.request_base
+            state,
+            task["image"],
+            parameter=_PARAMETER,
+            api_key=ctx.api_key,
+            request_base=ctx.request_base,
         )
         stored = await asyncio.to_thread(_fitted, data)
     except (MediaInputError, MediaError) as exc:
@@ -52,6 +57,7 @@ async def handle(task: dict[str, Any], ctx: Context, state: ServerState) -> Task
         kind="input",
         width=facts.width,
         height=facts.height,
+        api_key=ctx.api_key,
     )
     url = f"{state.media_base(ctx.request_base)}/{record.media_uuid}.{record.format}"
     return TaskReply(data=[{**head, "imageUUID": record.media_uuid, "imageURL": url}])

@@ -36,7 +36,7 @@ from ..engine.errors import EngineError
 from ..engine.records import MediaRecord, TaskFacts
 from ..faults.scenarios import MagicTokenError, Scenario, magic_tokens
 from ..media.errors import MediaError
-from ..media.inputs import MediaInputError, own_media
+from ..media.inputs import MediaInputError
 from ..protocol.wire import TaskReply, task_head
 from .context import Context
 from .effects import Effects
@@ -46,7 +46,7 @@ from .sync_delivery import SYNC_PROGRESSION, delivery_method, sync_reply
 if TYPE_CHECKING:
     from ..state import ServerState
 
-__all__ = ["Planned", "Planner", "media_references", "run_inference"]
+__all__ = ["Planned", "Planner", "run_inference"]
 
 
 @dataclass
@@ -127,29 +127,6 @@ async def run_inference(
     return effects.apply(
         TaskReply(data=[{"taskType": task["taskType"], "taskUUID": task["taskUUID"]}])
     )
-
-
-def media_references(task: dict[str, Any], state: ServerState, ctx: Context) -> list[MediaRecord]:
-    """The media of this server that strings under the task's ``inputs`` name, in order;
-    `MediaInputError` (``mediaNotFound`` / ``mediaExpired``, parameter ``inputs.<path>``) for a
-    UUID or own media URL the server does not hold (any more)."""
-    found: list[MediaRecord] = []
-    for path, value in _strings(task.get("inputs"), "inputs"):
-        record = own_media(state, value, parameter=path, request_base=ctx.request_base)
-        if record is not None:
-            found.append(record)
-    return found
-
-
-def _strings(node: Any, path: str):
-    if isinstance(node, str):
-        yield path, node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, f"{path}.{key}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _strings(value, f"{path}[{index}]")
 
 
 def _scenarios(task: dict[str, Any], magic: Scenario | None, state: ServerState) -> list[Scenario]:

@@ -3,7 +3,10 @@
 Input: the first of ``inputs.image``, ``inputs.video``, ``inputs.media`` and ``inputImage``
 (the older name of Runware's image upscaler) the task holds: a UUID of this server's media (an
 ``imageUpload``/``mediaStorage`` upload or a result), a URL (this server's own ``/media``, or an
-allowlisted host), a data URI or base64.
+allowlisted host), a data URI or base64. A UUID must name media of the caller's API key. The
+input must be of the kind its parameter names: an image given as ``inputs.video`` is
+``invalidVideo``, anything but an image given as ``inputs.image`` (``inputImage``) is
+``invalidImage`` (``invalidInputImage``); ``inputs.media`` takes either.
 
 Size: the request's ``width``/``height`` (one alone keeps the aspect ratio) when given, else
 the input scaled by ``upscaleFactor`` (the request's, else the contract's default, else
@@ -32,7 +35,9 @@ from typing import TYPE_CHECKING, Any
 from ...contract import ModelContract
 from ..engine.engine import ResultDraw
 from ..engine.records import MediaRecord, OutputKind, OutputPlan, TaskFacts, TaskRecord
-from ..media.inputs import identify_upload, load_media
+from ..media.errors import invalid_code
+from ..media.image_header import looks_like_image
+from ..media.inputs import MediaInputError, identify_upload, load_media
 from ..media.upscale import (
     DEFAULT_MAX_IMAGE_SIDE,
     DEFAULT_MAX_VIDEO_SIDE,
@@ -63,6 +68,7 @@ FALLBACK_FACTOR = 2
 """``upscaleFactor`` when neither the request nor the contract gives one."""
 INPUT_PATHS = ("inputs.image", "inputs.video", "inputs.media", "inputImage")
 """Where the input is read from, in this order."""
+_IMAGE_PATHS = ("inputs.image", "inputImage")
 _UNREADABLE_SIZE: dict[str, tuple[int, int]] = {"video": (1280, 720), "image": (1024, 1024)}
 
 
@@ -79,7 +85,11 @@ async def plan(
     scale = _Scale.of(task, model)
     quality = output_quality(task, model)
     name = task.get("outputFormat") or request_default(model, "outputFormat")
-    data = await load_media(state, value, parameter=path, request_base=ctx.request_base)
+    data = await load_media(
+        state, value, parameter=path, api_key=ctx.api_key, request_base=ctx.request_base
+    )
+    if data is not None:
+        _check_kind(path, data)
     prepared: list[MediaRecord] = []
     if data is None:
         kind: OutputKind = "video" if path.endswith("video") else "image"
@@ -213,6 +223,18 @@ def _input(task: dict[str, Any], *, required: bool = True) -> tuple[str, str]:
             "inputs",
         )
     return "inputs.image", ""
+
+
+def _check_kind(path: str, data: bytes) -> None:
+    """`MediaInputError` when the input's bytes are not of the kind its parameter names (see the
+    module docstring); told apart by the file's signature, nothing decoded."""
+    image = looks_like_image(data)
+    if path.endswith("video") and image:
+        raise MediaInputError(invalid_code(path), f"{path} is an image, not a video", path)
+    if path in _IMAGE_PATHS and not image:
+        raise MediaInputError(
+            invalid_code(path), f"{path} is not a JPEG, PNG, WebP, BMP or GIF image", path
+        )
 
 
 def _extension(kind: str, name: object, *, strict: bool = True) -> str:

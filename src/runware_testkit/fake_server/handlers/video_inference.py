@@ -156,7 +156,9 @@ async def _source_facts(
         value = _lookup(task, path)
         if not isinstance(value, str):
             continue
-        source = await resolve_video(state, value, parameter=path, request_base=ctx.request_base)
+        source = await resolve_video(
+            state, value, parameter=path, api_key=ctx.api_key, request_base=ctx.request_base
+        )
         if source is None:
             continue
         rule = rules.get(path)

@@ -56,7 +56,10 @@ class InvalidUpscale(MediaError):
 
 
 def invalid_code(parameter: str) -> str:
-    """``invalid`` + the parameter's last segment, capitalised, without an index:
-    ``image`` -> ``invalidImage``, ``inputs.referenceImages[0]`` -> ``invalidReferenceImages``."""
-    leaf = parameter.rsplit(".", 1)[-1].split("[", 1)[0]
+    """``invalid`` + the parameter's last name, capitalised, without an index: ``image`` ->
+    ``invalidImage``, ``inputs.referenceImages[0]`` and ``inputs.referenceImages.0`` (the
+    validator's dotted form) -> ``invalidReferenceImages``."""
+    names = [part.split("[", 1)[0] for part in parameter.split(".")]
+    names = [name for name in names if name and not name.isdigit()]
+    leaf = names[-1] if names else "parameter"
     return "invalid" + leaf[:1].upper() + leaf[1:]

@@ -3,7 +3,9 @@
 What the fake can read it probes (duration, size, container), so that Aleph 2.0's source
 duration rule is enforced and its output takes the source's size:
 
-- a UUID of this server's media (an upload, or a result of an earlier task);
+- a UUID of this server's media (an upload, or a result of an earlier task) that the caller's
+  API key may use: its own media, or shared media (records older versions stored without an
+  owner). Another key's media answers ``mediaNotFound``, exactly as an unknown UUID;
 - a URL of this server's own ``/media/...`` route (resolved without a network round trip);
 - a ``data:`` URI or raw base64;
 - an ``http(s)`` URL whose host is on the allowlist (loopback by default), downloaded with
@@ -35,7 +37,7 @@ import httpx
 from ..config import IN_PROCESS_HOST
 from ..engine.errors import MediaExpired, MediaNotFound
 from ..engine.records import MediaRecord
-from .errors import MediaError
+from .errors import MediaError, invalid_code
 from .files import media_bytes
 from .image import extension as image_extension
 from .image_header import looks_like_image, read_image_header
@@ -102,30 +104,47 @@ class SourceVideo:
 
 
 async def resolve_video(
-    state: ServerState, value: str, *, parameter: str, request_base: str | None = None
+    state: ServerState,
+    value: str,
+    *,
+    parameter: str,
+    api_key: str | None,
+    request_base: str | None = None,
 ) -> SourceVideo | None:
-    """Facts about the video `value` refers to; None when it is a URL the fake cannot reach."""
-    record = own_media(state, value, parameter=parameter, request_base=request_base)
+    """Facts about the video `value` refers to; None when it is a URL the fake cannot reach.
+    `api_key` is the caller's (media of other keys is not found; None: the server itself)."""
+    record = own_media(
+        state, value, parameter=parameter, api_key=api_key, request_base=request_base
+    )
     if record is not None:
         if record.data is None:
             return SourceVideo(record.duration, record.width, record.height, record.format)
         return await _probe(record.data, parameter)
-    data = await load_media(state, value, parameter=parameter, request_base=request_base)
+    data = await load_media(
+        state, value, parameter=parameter, api_key=api_key, request_base=request_base
+    )
     if data is None:
         return None
     return await _probe(data, parameter)
 
 
 async def load_media(
-    state: ServerState, value: str, *, parameter: str, request_base: str | None = None
+    state: ServerState,
+    value: str,
+    *,
+    parameter: str,
+    api_key: str | None,
+    request_base: str | None = None,
 ) -> bytes | None:
-    """The bytes of a data URI, raw base64, own media or allowlisted URL; None for a URL the
-    fake cannot reach (not allowlisted). Raises `MediaInputError`."""
+    """The bytes of a data URI, raw base64, own media (of `api_key`, or shared) or allowlisted
+    URL; None for a URL the fake cannot reach (not allowlisted). Raises `MediaInputError`."""
     if not isinstance(value, str) or not value:
         raise MediaInputError(
-            _invalid(parameter), f"{parameter} must be a non-empty string", parameter
+            invalid_code(parameter), f"{parameter} must be a non-empty string", parameter
         )
-    record = own_media(state, value, parameter=parameter, request_base=request_base)
+    record = own_media(
+        state, value, parameter=parameter, api_key=api_key, request_base=request_base
+    )
     if record is not None:
         if record.data is not None:
             return record.data
@@ -134,7 +153,9 @@ async def load_media(
         try:
             return decode_data_uri(value)
         except ProbeError as exc:
-            raise MediaInputError(_invalid(parameter), f"{parameter}: {exc}", parameter) from exc
+            raise MediaInputError(
+                invalid_code(parameter), f"{parameter}: {exc}", parameter
+            ) from exc
     if value.lower().startswith(("http://", "https://")):
         return await _download(state, value, parameter)
     if _BASE64_RE.match(value):
@@ -142,21 +163,28 @@ async def load_media(
             return base64.b64decode("".join(value.split()), validate=True)
         except (binascii.Error, ValueError) as exc:
             raise MediaInputError(
-                _invalid(parameter), f"{parameter} is not valid base64: {exc}", parameter
+                invalid_code(parameter), f"{parameter} is not valid base64: {exc}", parameter
             ) from exc
     raise MediaInputError(
-        _invalid(parameter),
+        invalid_code(parameter),
         f"{parameter} must be a media UUID, an http(s) URL, a data URI or base64 data",
         parameter,
     )
 
 
 async def read_upload(
-    state: ServerState, value: str, *, parameter: str, request_base: str | None = None
+    state: ServerState,
+    value: str,
+    *,
+    parameter: str,
+    api_key: str | None,
+    request_base: str | None = None,
 ) -> bytes:
     """The bytes `value` names (as `load_media`), for a task that stores them: a URL the fake
     may not fetch is ``downloadFailed`` here, since there is nothing to store without it."""
-    data = await load_media(state, value, parameter=parameter, request_base=request_base)
+    data = await load_media(
+        state, value, parameter=parameter, api_key=api_key, request_base=request_base
+    )
     if data is None:
         raise MediaInputError(
             "downloadFailed",
@@ -204,11 +232,17 @@ def sniff_format(data: bytes) -> tuple[str, str]:
 
 
 def own_media(
-    state: ServerState, value: str, *, parameter: str, request_base: str | None
+    state: ServerState,
+    value: str,
+    *,
+    parameter: str,
+    api_key: str | None,
+    request_base: str | None,
 ) -> MediaRecord | None:
     """The record when `value` names this server's media (a UUID, or a URL of its own
     ``/media`` route); None when it names none. `MediaInputError` ``mediaNotFound`` /
-    ``mediaExpired`` for a UUID or own URL this server does not (or no longer) hold."""
+    ``mediaExpired`` for a UUID or own URL this server does not (or no longer) hold, or that
+    belongs to another key than `api_key` (None: any key; see `Engine.media`)."""
     media_uuid: str | None = None
     if _UUID_RE.match(value):
         media_uuid = value.lower()
@@ -220,7 +254,7 @@ def own_media(
     if media_uuid is None:
         return None
     try:
-        return state.engine.media(media_uuid)
+        return state.engine.media(media_uuid, api_key=api_key)
     except MediaExpired as exc:
         raise MediaInputError(
             "mediaExpired", f"{parameter}: media {media_uuid} has expired", parameter
@@ -279,11 +313,6 @@ async def _probe(data: bytes, parameter: str) -> SourceVideo:
         facts = await asyncio.to_thread(probe_video, data)
     except ProbeError as exc:
         raise MediaInputError(
-            _invalid(parameter), f"{parameter} is not a readable video: {exc}", parameter
+            invalid_code(parameter), f"{parameter} is not a readable video: {exc}", parameter
         ) from exc
     return SourceVideo(facts.duration, facts.width, facts.height, facts.container)
-
-
-def _invalid(parameter: str) -> str:
-    leaf = parameter.rsplit(".", 1)[-1]
-    return "invalid" + leaf[:1].upper() + leaf[1:]
