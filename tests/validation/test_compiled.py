@@ -52,3 +52,13 @@ def test_multiple_of_uses_decimal_arithmetic():
     ]
     (error,) = check.iter_errors(0.295)
     assert error.validator == "multipleOf"
+
+
+def test_a_catastrophic_pattern_is_refused_in_linear_time() -> None:
+    # With a backtracking engine, 40 "a"s then "!" against ^(a+)+$ takes about 2**40 steps.
+    from runware_testkit.validation.compiled import KitValidator
+
+    checker = KitValidator({"type": "string", "pattern": "^(a+)+$"})
+    errors = list(checker.iter_errors("a" * 40 + "!"))
+    assert [e.validator for e in errors] == ["pattern"]
+    assert list(checker.iter_errors("a" * 40)) == []

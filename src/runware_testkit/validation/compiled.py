@@ -13,7 +13,7 @@ key ...) falls back to Python.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -35,8 +35,22 @@ __all__ = ["Compiled", "build_registry", "compile_schema"]
 
 
 def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
-    if validator.is_type(instance, "string") and not _regex(pattern).search(instance):
+    if validator.is_type(instance, "string") and not _matcher(pattern)(instance):
         yield ValidationError(f"does not match {pattern!r}")
+
+
+@lru_cache(maxsize=256)
+def _matcher(pattern: str) -> Callable[[str], bool]:
+    """A linear-time matcher where possible: a contract from a user's document may hold a pattern
+    such as ``^(a+)+$``, which Python's backtracking ``re`` takes exponential time to refuse. The
+    fast engine's regex crate runs it in linear time; Python's ``re`` is the fallback."""
+    if jsonschema_rs is not None:
+        try:
+            return jsonschema_rs.Draft202012Validator({"pattern": pattern}).is_valid
+        except Exception:  # a pattern the fast engine cannot compile: Python decides
+            pass
+    compiled = _regex(pattern)
+    return lambda text: compiled.search(text) is not None
 
 
 @lru_cache(maxsize=256)
