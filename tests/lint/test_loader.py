@@ -187,3 +187,13 @@ def test_crlf_file_positions(tmp_path: Path) -> None:
     text = '{\r\n  "taskType": "videoInference",\r\n  "width": 1\r\n}\r\n'
     (task,) = load(Source("c.json", write(tmp_path / "c.json", text.encode()))).tasks
     assert task.positions["/width"] == (3, 12, 3, 3)
+
+
+def test_an_endless_input_is_refused_not_read_to_the_end(tmp_path, monkeypatch) -> None:
+    from runware_testkit.lint import loader
+
+    monkeypatch.setattr(loader, "MAX_INPUT_BYTES", 1024)
+    zero = tmp_path / "zero.json"
+    zero.symlink_to("/dev/zero")
+    with pytest.raises(loader.LoadError, match="larger than"):
+        loader.load(loader.Source(str(zero), zero))

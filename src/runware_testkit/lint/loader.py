@@ -23,6 +23,9 @@ LINT_SUFFIXES = (".json", ".jsonl")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _GLOB_CHARS = frozenset("*?[")
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+"""Largest input read (64 MiB): a stored request body is far smaller, and a device such as
+/dev/zero or an endless pipe must end in an error, not in all of memory."""
 
 
 class LoadError(Exception):
@@ -141,11 +144,17 @@ def load(source: Source, stdin: BinaryIO | None = None) -> LoadedFile:
     """Read ``source`` and return its tasks; raises :class:`LoadError` if it cannot be linted."""
     try:
         if source.path is None:
-            data = (stdin or sys.stdin.buffer).read()
+            data = (stdin or sys.stdin.buffer).read(MAX_INPUT_BYTES + 1)
         else:
-            data = source.path.read_bytes()
+            with source.path.open("rb") as handle:
+                data = handle.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise LoadError(source.name, exc.strerror or str(exc)) from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise LoadError(
+            source.name,
+            f"larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB: not a stored request body",
+        )
     jsonl = True if source.name.lower().endswith(JSONL_SUFFIXES) else None
     return LoadedFile(source, read_tasks(data, source.name, jsonl=jsonl))
 
