@@ -124,8 +124,12 @@ def fake(request: pytest.FixtureRequest) -> Iterator[Fake]:
     server.close()
 
 
+MEDIA_FIELDS = ("inputs", "advancedFeatures")
+"""Top-level fields whose UUID strings name media (inputs, a watermark image)."""
+
+
 def with_uploaded_inputs(task: dict[str, Any], fake: Fake) -> dict[str, Any]:
-    """`task` with every media UUID under ``inputs`` replaced by one the fake holds."""
+    """`task` with every media UUID under `MEDIA_FIELDS` replaced by one the fake holds."""
 
     def walk(value: Any, path: str) -> Any:
         if isinstance(value, dict):
@@ -136,9 +140,7 @@ def with_uploaded_inputs(task: dict[str, Any], fake: Fake) -> dict[str, Any]:
             return fake.uploaded_uuid("video" if "video" in path.lower() else "image")
         return value
 
-    if "inputs" in task:
-        task = {**task, "inputs": walk(task["inputs"], "inputs")}
-    return task
+    return {key: walk(value, key) if key in MEDIA_FIELDS else value for key, value in task.items()}
 
 
 def media_of(item: dict[str, Any], fake: Fake) -> tuple[str, bytes]:
