@@ -220,4 +220,3 @@ def run(args: argparse.Namespace) -> int:
     server = uvicorn.Server(uvicorn_config(app, log_level=args.log_level))
     server.run(sockets=[sock])
     return 0
-

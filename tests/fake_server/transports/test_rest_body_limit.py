@@ -19,7 +19,6 @@ import requests
 from runware_testkit.fake_server.app import create_app
 from runware_testkit.fake_server.config import DEV_API_KEY, Limits, ServerConfig
 from runware_testkit.fake_server.transports.rest import DRAIN_MARGIN_BYTES, drain_bound
-
 from runware_testkit.fake_server.uvicorn_thread import LiveServer
 
 LIMIT = 64 * 1024
