@@ -52,6 +52,8 @@ def test_help_lists_the_options(capsys: pytest.CaptureFixture[str]) -> None:
         "--report-progress",
         "--seed",
         "--allow-remote",
+        "--max-body-mb",
+        "--max-frame-mb",
     ):
         assert option in out
 
@@ -73,3 +75,45 @@ def test_report_progress_reaches_the_server(
     assert config.report_progress is reported
     banner = capsys.readouterr().out
     assert ("time:8 with progress" in banner) is reported
+
+
+def _served_config(args: list[str], monkeypatch) -> object:
+    served = []
+
+    def run(self, sockets=None) -> None:
+        served.append((self.config.app.root_state.config, self.config.ws_max_size))
+        for sock in sockets or []:
+            sock.close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    assert main(["serve", "--memory", "--port", "0", *args]) == 0
+    (served_config,) = served
+    return served_config
+
+
+def test_size_limits_default_to_64_mib(monkeypatch, capsys) -> None:
+    config, ws_max_size = _served_config([], monkeypatch)
+    mib = 1024 * 1024
+    assert config.limits.max_body_bytes == 64 * mib
+    assert config.limits.max_ws_frame_bytes == 64 * mib
+    assert config.limits.max_media_bytes == 64 * mib
+    assert ws_max_size == 4 * 64 * mib
+
+
+def test_size_limit_options_reach_the_server(monkeypatch, capsys) -> None:
+    config, ws_max_size = _served_config(
+        ["--max-body-mb", "200", "--max-frame-mb", "8"], monkeypatch
+    )
+    mib = 1024 * 1024
+    assert config.limits.max_body_bytes == 200 * mib
+    assert config.limits.max_ws_frame_bytes == 8 * mib
+    assert config.limits.max_media_bytes == 200 * mib
+    assert ws_max_size == 32 * mib
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "1.5", "lots"])
+def test_bad_size_limit_is_a_usage_error(value: str, capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["serve", "--memory", "--port", "0", "--max-body-mb", value])
+    assert stopped.value.code == 2
+    assert "whole number of MiB" in capsys.readouterr().err

@@ -12,7 +12,9 @@ def test_defaults() -> None:
     assert config.api_keys == frozenset({DEV_API_KEY})
     assert config.progression == "immediate"
     assert config.state_path is None
-    assert config.limits.max_body_bytes == 1024 * 1024
+    assert config.limits.max_body_bytes == 64 * 1024 * 1024
+    assert config.limits.max_ws_frame_bytes == 64 * 1024 * 1024
+    assert config.limits.max_media_bytes == 64 * 1024 * 1024
     assert config.limits.max_tasks_per_request == 100
     assert config.limits.max_open_tasks == 1000
     assert config.idle_timeout == 120.0

@@ -169,7 +169,7 @@ async def test_task_count_limit_boundary(mode: str) -> None:
 
 
 async def test_default_limits_hold(mode: str) -> None:
-    """At the shipped limits (1 MiB body and frame, 100 tasks): exactly at each limit is served,
+    """At the shipped limits (64 MiB body and frame, 100 tasks): exactly at each limit is served,
     just over is refused, over REST and WebSocket."""
     defaults = Limits()
     async with running(mode) as server:

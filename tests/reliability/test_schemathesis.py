@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 from runware_testkit.fake_server.config import DEV_API_KEY
 
 from .schemathesis_support import (
+    FUZZ_CONFIG,
     MODES,
     SLUGS,
     Target,
@@ -218,7 +219,7 @@ def test_oversized_and_non_json_bodies_get_documented_statuses(target: Target) -
     """A body over the size limit is a documented 413 and a body sent as text/plain a
     documented 415, each with a conforming Runware error body, and neither stores a task."""
     target.reset()
-    padding = "x" * (2 * 1024 * 1024)
+    padding = "x" * (FUZZ_CONFIG.limits.max_body_bytes + 1)
     oversized = send(target, [video_task(target, positivePrompt=padding)])
     assert oversized.status_code == 413
     assert oversized.json()["errors"][0]["code"] == "maxPayloadSizeExceeded"

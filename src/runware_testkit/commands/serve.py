@@ -8,8 +8,12 @@ import os
 import sys
 from pathlib import Path
 
+from ..fake_server.config import DEFAULT_MAX_BYTES, Limits
+
 DEFAULT_STATE = Path(".testkit-state/runware.sqlite3")
 DEFAULT_PORT = 8765
+MIB = 1024 * 1024
+DEFAULT_MAX_MB = DEFAULT_MAX_BYTES // MIB
 TOKEN_ENV = "RUNWARE_TESTKIT_CONTROL_TOKEN"
 """Environment variable holding the control token (keeps it out of the process list)."""
 
@@ -88,12 +92,50 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "API then answers other hosts that send the token (never without a token)",
     )
     parser.add_argument(
+        "--max-body-mb",
+        type=_megabytes,
+        default=None,
+        metavar="N",
+        help=f"largest REST request body in MiB (default {DEFAULT_MAX_MB}); bigger bodies get "
+        "413 maxPayloadSizeExceeded",
+    )
+    parser.add_argument(
+        "--max-frame-mb",
+        type=_megabytes,
+        default=None,
+        metavar="N",
+        help=f"largest WebSocket message in MiB (default {DEFAULT_MAX_MB}); bigger ones get a "
+        "maxPayloadSizeExceeded error frame",
+    )
+    parser.add_argument(
         "--log-level",
         default="info",
         choices=("critical", "error", "warning", "info", "debug"),
         help="how much the server logs (default info: one line per request)",
     )
     parser.set_defaults(run=run)
+
+
+def _megabytes(text: str) -> int:
+    """A positive whole number of MiB, as bytes (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of MiB >= 1, got {text!r}")
+    return value * MIB
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    """The size limits asked for; input downloads may be as large as the larger of the two."""
+    body = args.max_body_mb or DEFAULT_MAX_BYTES
+    frame = args.max_frame_mb or DEFAULT_MAX_BYTES
+    return Limits(
+        max_body_bytes=body,
+        max_ws_frame_bytes=frame,
+        max_media_bytes=max(body, frame, DEFAULT_MAX_BYTES),
+    )
 
 
 def _is_loopback(host: str) -> bool:
@@ -142,6 +184,7 @@ def run(args: argparse.Namespace) -> int:
             control_loopback_only=not (args.allow_remote and token),
             report_progress=args.report_progress,
             error_reply="all" if args.every_error else "first",
+            limits=_limits(args),
         )
         sock = bind_socket(args.host, args.port)
     except (ValueError, OSError) as exc:

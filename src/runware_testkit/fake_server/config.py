@@ -48,6 +48,7 @@ from os import PathLike
 from .engine.progression import parse_progression
 
 __all__ = [
+    "DEFAULT_MAX_BYTES",
     "DEV_API_KEY",
     "ERROR_REPLIES",
     "IN_PROCESS_HOST",
@@ -79,21 +80,34 @@ WEBHOOK_ERROR_ENVELOPES = ("poll", "errors", "data")
 
 MiB = 1024 * 1024
 
+DEFAULT_MAX_BYTES = 64 * MiB
+"""Default REST body, WebSocket frame and media download limit (see `Limits`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Size and count limits; going over one is a Runware error, never a crash."""
+    """Size and count limits; going over one is a Runware error, never a crash.
 
-    max_body_bytes: int = 1 * MiB
+    Runware does not publish its body, frame or batch limits (PROTOCOL.md, Limits [U]), and the
+    fake must never refuse a request the real API plausibly accepts, so the size defaults are
+    generous: 64 MiB (`DEFAULT_MAX_BYTES`) holds an ``imageUpload``/``mediaStorage`` data URI of
+    a full-size phone photo or a short video clip (base64 adds a third) many times over, while
+    staying small enough to hold in memory. ``runware-testkit serve --max-body-mb`` and
+    ``--max-frame-mb`` change them.
+    """
+
+    max_body_bytes: int = DEFAULT_MAX_BYTES
     """Largest REST request body (HTTP 413 ``maxPayloadSizeExceeded`` above it)."""
     max_tasks_per_request: int = 100
     """Most tasks in one request array or WebSocket message."""
     max_open_tasks: int | None = 1000
     """Most tasks one API key may have processing at once (429 ``rateLimitExceeded``)."""
-    max_ws_frame_bytes: int = 1 * MiB
-    """Largest WebSocket text frame answered normally; bigger frames get an error frame."""
-    max_media_bytes: int = 64 * MiB
-    """Largest input media file the server downloads from an allowlisted URL."""
+    max_ws_frame_bytes: int = DEFAULT_MAX_BYTES
+    """Largest WebSocket text frame answered normally; bigger frames get an error frame (frames
+    past 4x this are closed with 1009 by the transport, see `uvicorn_thread.uvicorn_config`)."""
+    max_media_bytes: int = DEFAULT_MAX_BYTES
+    """Largest input media file the server downloads from an allowlisted URL (the same size a
+    file may have when sent inline)."""
 
     def __post_init__(self) -> None:
         for name in (

@@ -16,7 +16,9 @@ from typing import Any
 
 import uvicorn
 
-__all__ = ["LiveServer", "bind_socket", "uvicorn_config"]
+from .config import DEFAULT_MAX_BYTES
+
+__all__ = ["LiveServer", "bind_socket", "uvicorn_config", "ws_ceiling"]
 
 
 def bind_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -31,17 +33,29 @@ def bind_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
 
 def uvicorn_config(app: Any, *, log_level: str = "warning", **overrides: Any) -> uvicorn.Config:
     """The uvicorn settings the fake runs with (WebSocket frames up to 4x the app's limit, so
-    oversized frames reach the app and get a Runware error instead of a protocol close)."""
-    state = getattr(getattr(app, "state", None), "testkit", None)
-    frame_limit = state.config.limits.max_ws_frame_bytes if state is not None else 1 << 20
+    oversized frames reach the app and get a Runware error instead of a protocol close).
+
+    `app` is a fake (``app.state.testkit``) or a namespaced fake (``app.root_state``); any
+    other app gets the default frame limit.
+    """
+    state = getattr(app, "root_state", None) or getattr(
+        getattr(app, "state", None), "testkit", None
+    )
+    frame_limit = state.config.limits.max_ws_frame_bytes if state is not None else DEFAULT_MAX_BYTES
     settings: dict[str, Any] = {
         "log_level": log_level,
         "lifespan": "on",
-        "ws_max_size": max(16 << 20, 4 * frame_limit),
+        "ws_max_size": ws_ceiling(frame_limit),
         "timeout_graceful_shutdown": 5,
     }
     settings.update(overrides)
     return uvicorn.Config(app, **settings)
+
+
+def ws_ceiling(frame_limit: int) -> int:
+    """Largest WebSocket message the transport accepts for an app whose frame limit is
+    `frame_limit` bytes: 4x the limit, at least 16 MiB (larger ones are closed with 1009)."""
+    return max(16 << 20, 4 * frame_limit)
 
 
 class LiveServer:

@@ -8,6 +8,11 @@ one envelope, ``{"data": [...]}`` and/or ``{"errors": [...]}``.
 A request holding only the authentication task answers ``{"data": []}`` (the key was fine;
 REST has no session to report).
 
+Bodies over ``limits.max_body_bytes`` are answered 413 ``maxPayloadSizeExceeded`` after the rest
+of the body has been read and thrown away (up to `DRAIN_MARGIN_BYTES` past the limit), so a
+client that writes its whole body before reading the answer (urllib, requests) reads the error
+instead of a connection reset. A client that sent ``Expect: 100-continue`` is answered at once.
+
 HTTP status: 200 when at least one task produced data (a mixed batch is a partial success);
 otherwise the status the errors share (400 validation, 401 key, 404 unknown task, 429 too many
 open tasks ...), or 400 if they differ. Header ``X-Runware-Dry-Run: 1`` makes it a dry run.
@@ -16,6 +21,7 @@ open tasks ...), or 400 if they differ. Header ``X-Runware-Dry-Run: 1`` makes it
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -39,11 +45,19 @@ from ..protocol.wire import (
 if TYPE_CHECKING:
     from ..state import ServerState
 
-__all__ = ["DRY_RUN_HEADER", "ConnectionDropped", "rest_endpoint"]
+__all__ = [
+    "DRAIN_MARGIN_BYTES",
+    "DRY_RUN_HEADER",
+    "ConnectionDropped",
+    "drain_bound",
+    "rest_endpoint",
+]
 
 DRY_RUN_HEADER = "x-runware-dry-run"
 _JSON_TYPES = ("application/json", "text/json")
 _TRUE = {"1", "true", "yes", "on"}
+DRAIN_MARGIN_BYTES = 256 * 1024 * 1024
+"""Bytes past the body limit the server still reads before its 413 (see `drain_bound`)."""
 MALFORMED_BODY = b'{"data": [{"taskType": "videoInference", "taskUUID": '
 
 
@@ -71,16 +85,22 @@ def rest_endpoint(state: ServerState):
 async def _handle(state: ServerState, dispatcher: Dispatcher, request: Request) -> Response:
     limits = state.config.limits
     dry_run = request.headers.get(DRY_RUN_HEADER, "").strip().lower() in _TRUE
+    limit = limits.max_body_bytes
+    reader = _BodyReader(request)
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes:
+    size = int(declared) if declared is not None and declared.isdigit() else None
+    if size is not None and size > limit:
+        if size <= drain_bound(limit) and not _expects_continue(request):
+            await _discard(reader, drain_bound(limit))
         state.journal.record(
-            "request", transport="rest", path=request.url.path, size=int(declared), body=None
+            "request", transport="rest", path=request.url.path, size=size, body=None
         )
-        return _too_large(state, limits.max_body_bytes)
-    body = await _read_limited(request, limits.max_body_bytes)
+        return _too_large(state, limit)
+    body = await _read_limited(reader, limit)
     if body is None:
+        await _discard(reader, drain_bound(limit) - limit)
         state.journal.record("request", transport="rest", path=request.url.path, body=None)
-        return _too_large(state, limits.max_body_bytes)
+        return _too_large(state, limit)
     parsed: Any = None
     bad_json: BatchError | None = None
     try:
@@ -158,16 +178,61 @@ def _too_large(state: ServerState, limit: int) -> Response:
     )
 
 
-async def _read_limited(request: Request, limit: int) -> bytes | None:
-    """The body, or None as soon as it grows past `limit` bytes."""
+def drain_bound(limit: int) -> int:
+    """How many body bytes the server reads (and throws away) before answering 413.
+
+    A client that writes its whole body before reading the answer (urllib, requests) sees a
+    connection reset instead of the 413 when the server closes with the body unread; reading
+    up to `DRAIN_MARGIN_BYTES` past `limit` lets such a client read the Runware error. A body
+    declared larger than this is answered at once and the connection closed.
+    """
+    return limit + DRAIN_MARGIN_BYTES
+
+
+def _expects_continue(request: Request) -> bool:
+    """True when the client waits for ``100 Continue`` before sending the body (curl does for
+    large bodies): it reads the 413 without sending anything, so nothing needs draining."""
+    return request.headers.get("expect", "").strip().lower() == "100-continue"
+
+
+async def _read_limited(body: _BodyReader, limit: int) -> bytes | None:
+    """The body, or None as soon as it grows past `limit` bytes (the rest left unread)."""
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    async for chunk in body.chunks():
         size += len(chunk)
         if size > limit:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def _discard(body: _BodyReader, budget: int) -> None:
+    """Read and drop what is left of the body, at most `budget` more bytes."""
+    size = 0
+    async for chunk in body.chunks():
+        size += len(chunk)
+        if size > budget:
+            return
+
+
+class _BodyReader:
+    """The request body read off ASGI ``receive`` in pieces, so reading can stop and resume
+    (Starlette's ``request.stream()`` may be iterated only once)."""
+
+    def __init__(self, request: Request) -> None:
+        self._receive = request.receive
+        self.complete = False
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        while not self.complete:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnect()
+            self.complete = not message.get("more_body", False)
+            chunk = message.get("body", b"")
+            if chunk:
+                yield chunk
 
 
 class _DropResponse(Response):
