@@ -29,14 +29,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...contract import ModelContract
-from ..engine.engine import ResultDraw
-from ..engine.records import MediaRecord, OutputPlan, TaskFacts, TaskRecord
+from ..engine.records import OutputPlan, TaskFacts, TaskRecord
 from .context import Context
 from .image_inputs import read_images
 from .inference import Planned, run_inference
 from .outputs import IMAGE_FORMATS, output_format, output_quality, output_size, output_type
 from .pricing import PriceQuery, unit_cost
-from .results import media_results
+from .results import results_builder
 
 if TYPE_CHECKING:
     from ..protocol.wire import TaskReply
@@ -87,15 +86,6 @@ async def plan(
     return Planned(facts=facts, unit_price=price)
 
 
-def build_results(
-    record: TaskRecord, draw: ResultDraw
-) -> tuple[list[dict[str, Any]], list[MediaRecord]]:
-    """The result builder (`engine.ResultBuilder`) of imageInference tasks."""
-    if record.facts.output is None:
-        record.facts.output = fallback_plan(record)
-    return media_results(record, draw, record.facts.output)
-
-
 def fallback_plan(record: TaskRecord) -> OutputPlan:
     """The plan of a task given to the engine without one: the request, then the defaults."""
     request = record.request
@@ -114,3 +104,6 @@ def fallback_plan(record: TaskRecord) -> OutputPlan:
         unit_cost=cost,
         ttl=request.get("ttl"),
     )
+
+
+build_results = results_builder("imageInference", fallback_plan)

@@ -31,6 +31,7 @@ import asyncio
 import base64
 import copy
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from ..engine.engine import Engine, ResultDraw
@@ -71,6 +72,24 @@ def legacy_plan(record: TaskRecord) -> OutputPlan:
     name = str(record.request.get("outputFormat") or "MP4").upper()
     extension = VIDEO_FORMATS.get(name, "mp4") if kind == "video" else name.lower()
     return OutputPlan(kind=kind, format=extension, width=0, height=0, quality=0)
+
+
+def results_builder(
+    task_type: str, fallback: Callable[[TaskRecord], OutputPlan]
+) -> Callable[[TaskRecord, ResultDraw], tuple[list[dict[str, Any]], list[MediaRecord]]]:
+    """The result builder (`engine.ResultBuilder`) of a media task type: `media_results` on the
+    task's output plan, or on ``fallback(record)`` for a task given to the engine without one
+    (submitted around its handler, or stored before plans existed)."""
+
+    def build_results(
+        record: TaskRecord, draw: ResultDraw
+    ) -> tuple[list[dict[str, Any]], list[MediaRecord]]:
+        if record.facts.output is None:
+            record.facts.output = fallback(record)
+        return media_results(record, draw, record.facts.output)
+
+    build_results.__doc__ = f"The result builder (`engine.ResultBuilder`) of {task_type} tasks."
+    return build_results
 
 
 def media_results(

@@ -33,7 +33,6 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from ...contract import ModelContract
-from ..engine.engine import ResultDraw
 from ..engine.records import MediaRecord, OutputKind, OutputPlan, TaskFacts, TaskRecord
 from ..media.errors import invalid_code
 from ..media.image_header import looks_like_image
@@ -56,7 +55,7 @@ from .outputs import (
     request_default,
 )
 from .pricing import DEFAULT_DURATION_SECONDS, PriceQuery, unit_cost
-from .results import media_results
+from .results import results_builder
 
 if TYPE_CHECKING:
     from ..protocol.wire import TaskReply
@@ -152,15 +151,6 @@ async def plan(
     return Planned(facts=TaskFacts(output=output), unit_price=price, media=prepared)
 
 
-def build_results(
-    record: TaskRecord, draw: ResultDraw
-) -> tuple[list[dict[str, Any]], list[MediaRecord]]:
-    """The result builder (`engine.ResultBuilder`) of upscale tasks."""
-    if record.facts.output is None:
-        record.facts.output = fallback_plan(record)
-    return media_results(record, draw, record.facts.output)
-
-
 def fallback_plan(record: TaskRecord) -> OutputPlan:
     """The plan of a task given to the engine without one: a synthetic result of the kind its
     input parameter names, scaled from the default size by the request's factor (else 2)."""
@@ -252,3 +242,6 @@ def _extension(kind: str, name: object, *, strict: bool = True) -> str:
             "outputFormat",
         )
     return extension or default
+
+
+build_results = results_builder("upscale", fallback_plan)

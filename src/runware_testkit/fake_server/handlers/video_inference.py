@@ -21,8 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...contract import ModelContract
-from ..engine.engine import ResultDraw
-from ..engine.records import MediaRecord, OutputPlan, TaskFacts, TaskRecord
+from ..engine.records import OutputPlan, TaskFacts, TaskRecord
 from ..media.inputs import MediaInputError, resolve_video
 from .context import Context
 from .inference import Planned, run_inference
@@ -35,7 +34,7 @@ from .outputs import (
     output_type,
 )
 from .pricing import DEFAULT_DURATION_SECONDS, PriceQuery, unit_cost
-from .results import media_results
+from .results import results_builder
 
 if TYPE_CHECKING:
     from ..protocol.wire import TaskReply
@@ -92,15 +91,6 @@ async def plan(
         ttl=task.get("ttl"),
     )
     return Planned(facts=facts, unit_price=price)
-
-
-def build_results(
-    record: TaskRecord, draw: ResultDraw
-) -> tuple[list[dict[str, Any]], list[MediaRecord]]:
-    """The result builder (`engine.ResultBuilder`) of videoInference tasks."""
-    if record.facts.output is None:
-        record.facts.output = fallback_plan(record)
-    return media_results(record, draw, record.facts.output)
 
 
 def fallback_plan(record: TaskRecord) -> OutputPlan:
@@ -209,3 +199,6 @@ def _num(value: float | None) -> str:
     if value is None:
         return "?"
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+build_results = results_builder("videoInference", fallback_plan)
