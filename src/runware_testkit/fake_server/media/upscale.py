@@ -195,29 +195,25 @@ def upscale_image(
     ``InvalidImage`` (``invalid<Param>``) for bytes that are not a readable image, and the
     errors of ``upscaled_size``, ``image.normalize_image_format`` and ``image.check_quality``.
     """
-    header = image.read_image_header(data, parameter=parameter)
-    size = upscaled_size(
-        header.width,
-        header.height,
-        factor=factor,
-        target_width=width,
-        target_height=height,
-        max_side=max_side,
-        parameter=parameter,
-    )
-    fmt = image.normalize_image_format(output_format) if output_format is not None else None
-    image.check_quality(quality)
-    decoded = image.decode_image(data, max_pixels=max_side * max_side, parameter=parameter)
-    if (decoded.facts.width, decoded.facts.height) != (header.width, header.height):
-        size = upscaled_size(
-            decoded.facts.width,
-            decoded.facts.height,
+
+    def scaled(from_width: int, from_height: int) -> tuple[int, int]:
+        return upscaled_size(
+            from_width,
+            from_height,
             factor=factor,
             target_width=width,
             target_height=height,
             max_side=max_side,
             parameter=parameter,
         )
+
+    header = image.read_image_header(data, parameter=parameter)
+    size = scaled(header.width, header.height)
+    fmt = image.normalize_image_format(output_format) if output_format is not None else None
+    image.check_quality(quality)
+    decoded = image.decode_image(data, max_pixels=max_side * max_side, parameter=parameter)
+    if (decoded.facts.width, decoded.facts.height) != (header.width, header.height):
+        size = scaled(decoded.facts.width, decoded.facts.height)
     fmt = fmt or decoded.facts.format
     out = image.encode_image(decoded.frame, fmt, quality=quality, size=size)
     return UpscaledMedia(out, "image", fmt, size[0], size[1], image.content_type(fmt))
