@@ -39,7 +39,7 @@ from .cross_field import (
     clause_label,
     reached_objects,
 )
-from .refine import UnsupportedSchema, exclude
+from .refine import UnsupportedSchema, exclude, json_type
 from .rules import VALUE, Clause
 from .scenarios import analyse, rules_of
 from .schema_walk import (
@@ -223,24 +223,10 @@ def _types(schema: Mapping[str, Any]) -> set[str]:
         found = set().union(*(_types(c) for c in schema["anyOf"]))
     else:
         values = enum_values(schema) or []
-        found = {_json_type(v) for v in values}
+        found = {json_type(v) for v in values}
     if "number" in found:
         found.add("integer")
     return found
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object" if isinstance(value, dict) else "null"
 
 
 @cache

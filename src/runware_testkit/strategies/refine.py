@@ -33,6 +33,7 @@ __all__ = [
     "exclude",
     "finite_values",
     "json_key",
+    "json_type",
     "schema_types",
     "typed_branches",
     "value_types",
@@ -106,11 +107,12 @@ def value_types(schema: Any) -> set[str] | None:
     listed = [schema["const"]] if "const" in schema else schema.get("enum")
     if not isinstance(listed, list):
         return None
-    names = {_json_type(v) for v in listed}
+    names = {json_type(v) for v in listed}
     return names | {"integer"} if "number" in names else names
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a JSON value (``integer`` for ints, not ``number``)."""
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
