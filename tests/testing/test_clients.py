@@ -237,3 +237,24 @@ def test_unroutable_clients_honour_a_blocked_host(without_mocking_libraries, loc
         pytest.raises(requests.ConnectionError, match="lets no other host through"),
     ):
         requests.get(local_service)
+
+
+def test_a_folder_named_like_a_client_library_is_not_that_library(tmp_path, monkeypatch):
+    # The README's lint examples keep request bodies in a `requests/` folder; where the library
+    # is not installed, that folder on sys.path (the project's rootdir) is a namespace package
+    # named `requests`, and no guard may be built on it.
+    from runware_testkit.testing import clients
+
+    (tmp_path / "stored_requests_lib").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert clients._installed("stored_requests_lib") is False
+    assert clients._installed("json") is True
+    real = clients.importlib.util.find_spec
+
+    def folder_only(name: str, *args: object) -> object:
+        if name in ("requests", "aiohttp"):
+            return real("stored_requests_lib")
+        return None if name in ("responses", "aioresponses") else real(name, *args)
+
+    monkeypatch.setattr(clients.importlib.util, "find_spec", folder_only)
+    assert clients.unroutable_clients(None) == ()

@@ -250,8 +250,15 @@ def unroutable_clients(clients: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(
         client
         for client, library in MOCKING_LIBRARIES.items()
-        if importlib.util.find_spec(client) and not importlib.util.find_spec(library)
+        if _installed(client) and not importlib.util.find_spec(library)
     )
+
+
+def _installed(name: str) -> bool:
+    """True when `name` is an installed module, not a namespace package made by a folder of
+    the same name on ``sys.path`` (a project's ``requests/`` folder of stored request bodies)."""
+    spec = importlib.util.find_spec(name)
+    return spec is not None and spec.origin is not None
 
 
 class ClientGuard:
