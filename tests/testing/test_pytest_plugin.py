@@ -461,7 +461,9 @@ def test_marker_typo_names_the_right_option(downstream: pytest.Pytester) -> None
             pass
         """,
     )
-    result = downstream.runpytest_inprocess("-q")
+    # -rN: pytest's own short summary repeats the message (cut to the terminal's
+    # width), so it is turned off to count only the kit's report.
+    result = downstream.runpytest_inprocess("-q", "-rN")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         ["unknown @pytest.mark.runware option 'progresion' (did you mean 'progression'?)*"]
@@ -481,7 +483,7 @@ def test_marker_scenario_with_an_unknown_error_code_is_refused_once(
             pass
         """,
     )
-    result = downstream.runpytest_inprocess("-q")
+    result = downstream.runpytest_inprocess("-q", "-rN")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         [
