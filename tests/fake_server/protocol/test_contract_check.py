@@ -99,3 +99,13 @@ async def test_following_the_hint_makes_the_model_run(
     body = await server.run_to_end(task)
     assert body["data"][0]["status"] == "success"
     assert body["data"][0]["imageURL"].endswith(".jpg")
+
+
+@pytest.mark.parametrize("task_type", [["videoInference"], {"videoInference": True}, 5, None])
+def test_a_task_type_of_another_json_type_is_one_unsupported_task_type_error(
+    task_type: object,
+) -> None:
+    task = {"taskType": task_type, "taskUUID": new_uuid(), "model": "runway:2@1"}
+    (error,) = validate_task(task)
+    assert (error["code"], error["parameter"]) == ("unsupportedTaskType", "taskType")
+    assert "videoInference" in error["allowedValues"]

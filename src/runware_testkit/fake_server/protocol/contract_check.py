@@ -136,7 +136,14 @@ def _without_contract(task: dict[str, Any], errors: list[dict[str, Any]]) -> boo
     codes = {error.get("code") for error in errors}
     if NO_CONTRACT_CODE in codes:
         return True
-    return "unsupportedTaskType" in codes and task.get("taskType") in INFERENCE_TASK_TYPES
+    task_type = task.get("taskType")
+    # A taskType of another JSON type (a list, an object) is never a known task type; it
+    # must not reach the set lookup, where an unhashable value would raise.
+    return (
+        "unsupportedTaskType" in codes
+        and isinstance(task_type, str)
+        and task_type in INFERENCE_TASK_TYPES
+    )
 
 
 def _validator(contract: Contract | None) -> Validator:
