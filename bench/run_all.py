@@ -133,7 +133,7 @@ def lint_rows(data: dict[str, Any]) -> list[Row]:
     return [
         compare(
             "lint",
-            f"files/s over {files:,} files",
+            f"files/s over {files:,} files, both on the {data['model']} schema",
             data["kit"]["files_per_s"],
             peer["files_per_s"],
             name,
