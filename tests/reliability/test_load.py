@@ -6,7 +6,9 @@ and poll each of their own tasks to the end. Then: every acknowledged task reach
 state through polling with the right number of results, the server holds exactly the
 acknowledged set (nothing lost, nothing duplicated, no ghost), and nothing answered 5xx. A 429
 ``rateLimitExceeded`` (per-key cap on open tasks) is a legitimate refusal: the task is retried
-with the same taskUUID, which must then be accepted as new.
+with the same taskUUID, which must then be accepted as new. Where a run pushes past the cap, the
+cap must also have held: replaying every held task's ``created_at`` / ``finished_at`` (the
+control API's task records), the key never had more tasks open at once than the cap.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import asyncio
 import random
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 import pytest
@@ -40,6 +42,10 @@ CLIENTS = 64
 WS_CLIENTS = 24
 """Of the `CLIENTS`, how many speak WebSocket (the rest REST)."""
 FAILING_SHARE = 0.05
+OPEN_TASK_CAP = 24
+"""The cap the capped load test sets (`Limits.max_open_tasks`)."""
+SERVE_OPEN_TASK_CAP = 1000
+"""The open-task cap per key of ``runware-testkit serve`` when none is given (`Limits`)."""
 
 
 class Endpoint(Protocol):
@@ -130,6 +136,42 @@ def check_outcome(served: Endpoint, ledger: Ledger) -> None:
         assert len(results) == expected, record
 
 
+def peak_open_tasks(held: list[dict[str, Any]]) -> int:
+    """Most tasks open at once among `held` (control API task records of one key), replaying
+    each task's ``created_at`` (+1) and ``finished_at`` (-1); a finish and a submission stamped
+    at the same instant count the finish first."""
+    events = [(record["created_at"], 1) for record in held]
+    events += [(record["finished_at"], -1) for record in held if record["finished_at"] is not None]
+    open_now = peak = 0
+    for _, change in sorted(events):
+        open_now += change
+        peak = max(peak, open_now)
+    return peak
+
+
+def check_cap_held(served: Endpoint, cap: int) -> int:
+    """The server never had more than `cap` tasks of the one load key open at once; the peak."""
+    held = control_get(served.base_url, "tasks")["tasks"]
+    assert len({record["api_key"] for record in held}) == 1, "the load uses one API key"
+    peak = peak_open_tasks(held)
+    assert peak <= cap, f"{peak} tasks were open at once under a cap of {cap}"
+    return peak
+
+
+def test_peak_open_tasks_counts_overlaps() -> None:
+    """The replay counts overlapping tasks, not finished ones, and lets a task start at the
+    instant another ends."""
+    held = [
+        {"created_at": 0.0, "finished_at": 2.0},
+        {"created_at": 1.0, "finished_at": 3.0},
+        {"created_at": 2.0, "finished_at": None},
+        {"created_at": 2.5, "finished_at": 2.6},
+    ]
+    assert peak_open_tasks(held) == 3
+    assert peak_open_tasks(held[:2]) == 2
+    assert peak_open_tasks([]) == 0
+
+
 def test_load_64_clients_rest_and_websocket() -> None:
     """2,000 tasks from 64 clients on an in-memory server; nothing lost, duplicated or 5xx."""
     with Served(None, progression="polls:1", seed=11) as served:
@@ -142,12 +184,16 @@ def test_load_over_the_open_task_cap_is_refused_with_429_and_retried() -> None:
     """With a cap of 24 open tasks per key and 64 clients pushing waves of 6, submissions are
     refused with 429; a refused taskUUID was not stored, so resending it is accepted as new,
     and the end state is still exactly the acknowledged set."""
-    config = ServerConfig(progression="polls:1", seed=13, limits=Limits(max_open_tasks=24))
+    config = ServerConfig(
+        progression="polls:1", seed=13, limits=Limits(max_open_tasks=OPEN_TASK_CAP)
+    )
     with LiveServer(create_app(config)) as live:
         ledger = asyncio.run(run_load(live, tasks=256, seed=13, deadline_s=60, wave=6))
         check_outcome(live, ledger)
+        peak = check_cap_held(live, OPEN_TASK_CAP)
     assert ledger.refused > 0, ledger.summary()
-    print(f"capped load: {ledger.summary()}")
+    assert peak == OPEN_TASK_CAP, f"the load never filled the cap (peak {peak})"
+    print(f"capped load: {ledger.summary()} peak open={peak}")
 
 
 @pytest.mark.soak
@@ -158,4 +204,5 @@ def test_load_soak_sqlite(tmp_path: Path) -> None:
     with Served(state, progression="polls:2", seed=12) as served:
         ledger = asyncio.run(run_load(served, tasks=12_000, seed=12, deadline_s=600, wave=24))
         check_outcome(served, ledger)
-    print(f"soak load: {ledger.summary()}")
+        peak = check_cap_held(served, SERVE_OPEN_TASK_CAP)
+    print(f"soak load: {ledger.summary()} peak open={peak}")

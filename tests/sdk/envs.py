@@ -53,7 +53,10 @@ def _base_python() -> str:
 
 
 def _run(cmd: list[str]) -> None:
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    except OSError as exc:  # the base python (or the venv's) cannot be run at all
+        raise SdkEnvError(f"could not run {cmd[0]}: {exc}") from exc
     if proc.returncode != 0:
         raise SdkEnvError(
             f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}"

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from .envs import SdkEnvError, sdk_python
+from .unavailable import setup_unavailable
 
 pytestmark = [pytest.mark.sdk, pytest.mark.runware(progression="polls:1", live=False)]
 
@@ -42,7 +43,9 @@ def test_runware_sdk_call_as_written(runware_server, transport):
     try:
         importlib.metadata.version("runware-sdk")
     except importlib.metadata.PackageNotFoundError:
-        pytest.skip("runware-sdk is not installed here (pip install -e '.[test]' installs it)")
+        setup_unavailable(
+            "runware-sdk is not installed here (pip install -e '.[test]' installs it)"
+        )
     code = sdk_blocks()[0]
     if transport == "websocket":
         code = (
@@ -68,7 +71,7 @@ def test_legacy_runware_call_as_written(runware_server, tmp_path):
     try:
         python = sdk_python("runware-0.5.24")
     except SdkEnvError as exc:
-        pytest.skip(f"the legacy runware venv could not be built: {exc}")
+        setup_unavailable(f"the legacy runware venv could not be built: {exc}")
     script = tmp_path / "legacy.py"
     script.write_text(
         sdk_blocks()[1]

@@ -23,6 +23,7 @@ from runware_testkit.fake_server.media.video import render_video
 from runware_testkit.testing import RunwareServer
 
 from .envs import SdkEnvError, driver_path, sdk_python
+from .unavailable import setup_unavailable
 
 pytestmark = [
     pytest.mark.sdk,
@@ -98,7 +99,7 @@ def run_client(
                 "0.05",
             ]
     except SdkEnvError as exc:
-        pytest.skip(f"SDK venv unavailable: {exc}")
+        setup_unavailable(f"SDK venv unavailable: {exc}")
     command = [str(python), *args, "--api-key", key or fake.api_key, "--timeout", "20", *extra]
     proc = subprocess.run(
         command, capture_output=True, text=True, timeout=DRIVER_TIMEOUT, check=False

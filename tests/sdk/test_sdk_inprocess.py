@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from .unavailable import setup_unavailable
+
 pytestmark = [pytest.mark.sdk, pytest.mark.runware(live=False)]
 
 try:
@@ -23,9 +25,9 @@ except importlib.metadata.PackageNotFoundError:
     SDK_VERSION = None
 
 if SDK_VERSION is None:
-    pytest.skip(
+    setup_unavailable(
         "runware-sdk is not installed in this environment (pip install -e '.[test]' installs it)",
-        allow_module_level=True,
+        module=True,
     )
 
 from runware import Runware  # noqa: E402  (runware-sdk, checked above)
