@@ -239,13 +239,6 @@ def test_oversized_and_non_json_bodies_get_documented_statuses(target: Target) -
     assert target.accepted() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="open: a taskType that is an array or object reaches a set lookup in "
-    "protocol/contract_check.py (_without_contract) and the fake answers 500 "
-    "internalServerError (TypeError: unhashable type); found by the soak run of 2026-11-29",
-)
 @pytest.mark.parametrize(
     "task_type", [["videoInference"], {"videoInference": True}], ids=["array", "object"]
 )
