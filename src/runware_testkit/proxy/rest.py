@@ -67,7 +67,7 @@ async def _handle(state: ProxyState, request: Request) -> Response:
         recorder.learn_secret(authorization)
     api_key = bearer_key(authorization) or _auth_task_key(tasks)
     dry_run = request.headers.get(DRY_RUN_HEADER, "").strip().lower() in _TRUE
-    started = [recorder.start() for _ in tasks] if recorder is not None else []
+    started = [recorder.start(task) for task in tasks] if recorder is not None else []
     verdicts = [state.gate.admit(task, api_key=api_key, dry_run=dry_run) for task in tasks]
     local_errors = [error for verdict in verdicts for error in verdict.errors]
     base = public_base(state, str(request.base_url))

@@ -111,7 +111,7 @@ class _Relay:
             self.api_key = key if isinstance(key, str) else self.api_key
         forward: list[Any] = []
         for task in tasks:
-            started = recorder.start() if recorder is not None else None
+            started = recorder.start(task) if recorder is not None else None
             verdict = self.state.gate.admit(task, api_key=self.api_key, dry_run=self.dry_run)
             if verdict.refused:
                 answer = {"errors": verdict.errors}
