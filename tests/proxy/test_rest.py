@@ -39,7 +39,7 @@ def test_a_rest_session_is_forwarded_and_recorded(start_proxy, upstream, tmp_pat
         ("rest", "t1", "videoInference"),
         ("rest", "t1", "getResponse"),
         ("rest", "t1", "getResponse"),
-        ("media", None, None),
+        ("media", "t1", None),
     ]
     assert lines[1].request["taskUUID"] == "{{task:t1}}"
     assert lines[3].response["data"][0]["videoURL"] == "{{url:u1}}"
