@@ -28,6 +28,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "strategies": frozenset({"contract", "validation"}),
     "lint": frozenset({"contract", "validation", "_version"}),
     "_version": STDLIB_ONLY,
+    "cassettes": frozenset({"_version"}),
+    "proxy": frozenset({"cassettes", "fake_server", "contract", "validation"}),
     "fake_server.engine": STDLIB_ONLY,
     "fake_server.journal": frozenset({"fake_server.engine"}),
     "fake_server.config": frozenset({"fake_server.engine"}),
@@ -73,7 +75,17 @@ ALLOWED: dict[str, frozenset[str]] = {
     "testing": frozenset({"fake_server", "validation", "contract", "strategies"}),
     "pytest_plugin": frozenset({"testing", "fake_server", "contract"}),
     "commands": frozenset(
-        {"schemagen", "fake_server", "contract", "lint", "resources", "validation", "_version"}
+        {
+            "schemagen",
+            "fake_server",
+            "contract",
+            "lint",
+            "resources",
+            "validation",
+            "_version",
+            "cassettes",
+            "proxy",
+        }
     ),
     "cli": frozenset({"commands", "contract", "_version"}),
     "__main__": frozenset({"cli"}),

@@ -16,12 +16,13 @@ COMMANDS = {
     "generate": "generate",
     "lint": "lint",
     "models": "models",
+    "proxy": "proxy",
     "schema": "schema",
     "serve": "serve",
 }
 
 # Subcommands that read the model registry: each takes ``--contract DIR`` (repeatable).
-USES_CONTRACTS = ("lint", "models", "schema", "serve")
+USES_CONTRACTS = ("lint", "models", "proxy", "schema", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:
