@@ -159,6 +159,7 @@ class FakeControl(ControlBase):
             )
         now = advance(seconds)
         finished = self._off_loop(self.state.engine.settle)
+        self._off_loop(self.state.clock_moved)
         return {"now": now, "finished": [record.task_uuid for record in finished]}
 
     def complete(self, task_uuid: str) -> dict[str, Any]:
