@@ -28,6 +28,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "strategies": frozenset({"contract", "validation"}),
     "lint": frozenset({"contract", "validation", "_version"}),
     "_version": STDLIB_ONLY,
+    "cassettes": frozenset({"_version"}),
     "fake_server.engine": STDLIB_ONLY,
     "fake_server.journal": frozenset({"fake_server.engine"}),
     "fake_server.config": frozenset({"fake_server.engine"}),
