@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .matching import PLACEHOLDER
+from ...cassettes import PLACEHOLDER
 
 __all__ = ["RecordedMedia", "ReplayPlan", "Step", "step_of"]
 

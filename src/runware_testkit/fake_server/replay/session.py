@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..protocol.wire import TaskReply, error_object
-from .matching import PLACEHOLDER, Bindings, closest, match, substitute
+from ...cassettes import fill_placeholders, match_request, placeholder_text
+from .matching import closest
 from .pacing import TIMINGS, delivery_time, poll_index
 from .plan import ReplayPlan, Step
 
@@ -39,6 +40,9 @@ __all__ = ["NO_MATCH_CODE", "NO_MATCH_STATUS", "Push", "ReplaySession"]
 NO_MATCH_CODE = "replayNoMatch"
 """Error code of a request no recording matches, in strict mode."""
 NO_MATCH_STATUS = 400
+
+Bindings = dict[str, str]
+"""Placeholder text (``{{task:t1}}``) -> the live value it stands for."""
 
 Push = Callable[[dict[str, Any]], Awaitable[None]]
 """Sends one frame on the WebSocket connection a task came in on."""
@@ -122,7 +126,7 @@ class ReplaySession:
             for step in plan.requests:
                 if step.task_type != task.get("taskType"):
                     continue
-                bindings = match(step.request, task)
+                bindings = match_request(step.request, dict(task))
                 if bindings is None:
                     continue
                 key = (index, step.id)
@@ -147,15 +151,16 @@ class ReplaySession:
         values = dict(bindings)
         live: _LiveTask | None = None
         if step.task is not None:
-            own = values.get(f"{{{{task:{step.task}}}}}")
+            own = values.get(placeholder_text("task", step.task))
             if own is not None:
                 live = _LiveTask(step.task, own, now, values, task)
                 with self._lock:
                     self._tasks[own] = live
         resolve = self._resolver(plan, values, state, request_base, task)
-        reply = _reply(substitute(step.response, resolve), step.status)
+        with self._lock:
+            reply = _reply(fill_placeholders(step.response, values, resolve), step.status)
         if live is not None:
-            self._schedule(plan, live, state, resolve, request_base, push)
+            self._schedule(plan, live, state, resolve, push)
         state.journal.record(
             "replay", source=plan.source, line=step.line, taskUUID=task.get("taskUUID")
         )
@@ -178,7 +183,9 @@ class ReplaySession:
         live.polls += 1
         step = steps[index]
         resolve = self._resolver(plan, live.values, state, request_base, live.request)
-        return _reply(substitute(step.response, resolve), step.status)
+        with self._lock:
+            response = fill_placeholders(step.response, live.values, resolve)
+        return _reply(response, step.status)
 
     def _plan_of(self, live: _LiveTask) -> ReplayPlan | None:
         for plan in self.plans:
@@ -217,26 +224,23 @@ class ReplaySession:
         state: ServerState,
         request_base: str | None,
         task: Mapping[str, Any],
-    ) -> Callable[[str], str]:
-        def resolve(placeholder: str) -> str:
-            with self._lock:
-                known = values.get(placeholder)
-                if known is not None:
-                    return known
-                hit = PLACEHOLDER.fullmatch(placeholder)
-                kind = hit.group(1) if hit else ""
-                if kind == "url":
-                    owner = plan.url_media.get(placeholder)
-                    media_uuid = resolve(owner) if owner is not None else None
-                    made = self._media_url(
-                        plan, placeholder, state, request_base, task, media_uuid
-                    )
-                else:
-                    made = state.ids.uuid4()
-                values[placeholder] = made
-                return made
+    ) -> Callable[[str, str], str]:
+        """``fresh(kind, name)`` for `fill_placeholders`: a value for a placeholder no live
+        value is bound to (a fresh UUID; for a result URL, a file on this fake)."""
 
-        return resolve
+        def fresh(kind: str, name: str) -> str:
+            if kind != "url":
+                return state.ids.uuid4()
+            text = placeholder_text(kind, name)
+            owner = plan.url_media.get(text)
+            media_uuid = None
+            if owner is not None:
+                if owner not in values:
+                    values[owner] = state.ids.uuid4()
+                media_uuid = values[owner]
+            return self._media_url(plan, text, state, request_base, task, media_uuid)
+
+        return fresh
 
     def _media_url(
         self,
@@ -272,8 +276,7 @@ class ReplaySession:
         plan: ReplayPlan,
         live: _LiveTask,
         state: ServerState,
-        resolve: Callable[[str], str],
-        request_base: str | None,
+        resolve: Callable[[str, str], str],
         push: Push | None,
     ) -> None:
         manual = _manual(state)
@@ -281,11 +284,12 @@ class ReplaySession:
         jobs: list[_Due] = []
         if isinstance(webhook, str) and webhook:
             for step in plan.webhooks.get(live.name, []):
-                body = substitute(step.request, resolve)
+                with self._lock:
+                    body = fill_placeholders(step.request, live.values, resolve)
                 jobs.append(self._due(live, step, manual, _webhook_sender(state, webhook, body, live)))
         if push is not None:
             for step in plan.pushes.get(live.name, []):
-                frame = substitute(step.response, resolve)
+                frame = fill_placeholders(step.response, values, resolve)
                 jobs.append(self._due(live, step, manual, _push_sender(push, frame)))
         if not jobs:
             return
