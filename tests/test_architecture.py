@@ -69,12 +69,22 @@ ALLOWED: dict[str, frozenset[str]] = {
     "fake_server.transports": frozenset(
         {"fake_server.engine", "fake_server.handlers", "fake_server.protocol", "fake_server.config"}
     ),
+    "fake_server.replay": frozenset({"fake_server.engine", "fake_server.protocol", "cassettes"}),
     # The composition root: builds the parts and wires them together.
     "fake_server": frozenset({"fake_server", "contract", "validation"}),
     "testing": frozenset({"fake_server", "validation", "contract", "strategies"}),
-    "pytest_plugin": frozenset({"testing", "fake_server", "contract"}),
+    "pytest_plugin": frozenset({"testing", "fake_server", "contract", "cassettes"}),
     "commands": frozenset(
-        {"schemagen", "fake_server", "contract", "lint", "resources", "validation", "_version"}
+        {
+            "schemagen",
+            "fake_server",
+            "contract",
+            "lint",
+            "resources",
+            "validation",
+            "_version",
+            "cassettes",
+        }
     ),
     "cli": frozenset({"commands", "contract", "_version"}),
     "__main__": frozenset({"cli"}),

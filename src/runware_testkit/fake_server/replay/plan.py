@@ -125,7 +125,11 @@ class ReplayPlan:
 
     @classmethod
     def build(
-        cls, interactions: Iterable[Any], *, source: str = "<cassette>", media_dir: str | None = None
+        cls,
+        interactions: Iterable[Any],
+        *,
+        source: str = "<cassette>",
+        media_dir: str | None = None,
     ) -> ReplayPlan:
         """Sort `interactions` (reader objects, mappings or `Step`s) into a plan."""
         plan = cls(source=source, media_dir=media_dir)

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..protocol.wire import TaskReply, error_object
 from ...cassettes import fill_placeholders, match_request, placeholder_text
+from ..protocol.wire import TaskReply, error_object
 from .matching import closest
 from .pacing import TIMINGS, delivery_time, poll_index
 from .plan import ReplayPlan, Step
@@ -204,9 +204,7 @@ class ReplaySession:
         if best is not None:
             plan, step = pool[best[0]]
             line = f" line {step.line}" if step.line is not None else ""
-            message += (
-                f"; the closest recorded one ({plan.source}{line}) differs:\n{best[1]}"
-            )
+            message += f"; the closest recorded one ({plan.source}{line}) differs:\n{best[1]}"
         else:
             message += "; the cassettes hold no requests."
         head = {k: task[k] for k in ("taskType", "taskUUID") if isinstance(task.get(k), str)}
@@ -286,7 +284,9 @@ class ReplaySession:
             for step in plan.webhooks.get(live.name, []):
                 with self._lock:
                     body = fill_placeholders(step.request, live.values, resolve)
-                jobs.append(self._due(live, step, manual, _webhook_sender(state, webhook, body, live)))
+                jobs.append(
+                    self._due(live, step, manual, _webhook_sender(state, webhook, body, live))
+                )
         if push is not None:
             for step in plan.pushes.get(live.name, []):
                 frame = fill_placeholders(step.response, values, resolve)
