@@ -289,7 +289,8 @@ class ReplaySession:
                 )
         if push is not None:
             for step in plan.pushes.get(live.name, []):
-                frame = fill_placeholders(step.response, values, resolve)
+                with self._lock:
+                    frame = fill_placeholders(step.response, live.values, resolve)
                 jobs.append(self._due(live, step, manual, _push_sender(push, frame)))
         if not jobs:
             return
