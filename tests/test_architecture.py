@@ -69,6 +69,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "fake_server.transports": frozenset(
         {"fake_server.engine", "fake_server.handlers", "fake_server.protocol", "fake_server.config"}
     ),
+    "verify": frozenset({"fake_server", "cassettes", "_version"}),
     "fake_server.replay": frozenset({"fake_server.engine", "fake_server.protocol", "cassettes"}),
     # The composition root: builds the parts and wires them together.
     "fake_server": frozenset({"fake_server", "contract", "validation"}),
@@ -84,6 +85,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "validation",
             "_version",
             "cassettes",
+            "verify",
         }
     ),
     "cli": frozenset({"commands", "contract", "_version"}),

@@ -18,10 +18,11 @@ COMMANDS = {
     "models": "models",
     "schema": "schema",
     "serve": "serve",
+    "verify": "verify",
 }
 
 # Subcommands that read the model registry: each takes ``--contract DIR`` (repeatable).
-USES_CONTRACTS = ("lint", "models", "schema", "serve")
+USES_CONTRACTS = ("lint", "models", "schema", "serve", "verify")
 
 
 def build_parser() -> argparse.ArgumentParser:
