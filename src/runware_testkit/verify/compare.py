@@ -132,18 +132,17 @@ def compare_answers(
     """The drifts between a recorded envelope and the fake's (`base`: the pointer of the
     recorded envelope in its line). HTTP statuses are compared when both are given."""
     drifts: list[Drift] = []
-    if recorded_status is not None and found_status is not None:
-        if recorded_status != found_status:
-            drifts.append(
-                Drift(
-                    "envelope",
-                    base.rsplit("/", 1)[0] + "/status",
-                    f"HTTP status {found_status}, recorded {recorded_status}",
-                    line,
-                    recorded_status,
-                    found_status,
-                )
+    if None not in (recorded_status, found_status) and recorded_status != found_status:
+        drifts.append(
+            Drift(
+                "envelope",
+                base.rsplit("/", 1)[0] + "/status",
+                f"HTTP status {found_status}, recorded {recorded_status}",
+                line,
+                recorded_status,
+                found_status,
             )
+        )
     if not isinstance(recorded, Mapping) or not isinstance(found, Mapping):
         if json_type(recorded) != json_type(found):
             drifts.append(
@@ -191,18 +190,17 @@ def compare_answers(
             )
         for index, (a, b) in enumerate(zip(left, right, strict=False)):
             item_pointer = f"{pointer}/{index}"
-            if key == "errors" and isinstance(a, Mapping) and isinstance(b, Mapping):
-                if a.get("code") != b.get("code") and "code" in a and "code" in b:
-                    drifts.append(
-                        Drift(
-                            "error-code",
-                            f"{item_pointer}/code",
-                            f"error code {b.get('code')!r}, recorded {a.get('code')!r}",
-                            line,
-                            a.get("code"),
-                            b.get("code"),
-                        )
+            if key == "errors" and _codes_differ(a, b):
+                drifts.append(
+                    Drift(
+                        "error-code",
+                        f"{item_pointer}/code",
+                        f"error code {b.get('code')!r}, recorded {a.get('code')!r}",
+                        line,
+                        a.get("code"),
+                        b.get("code"),
                     )
+                )
             drifts += _compare(a, b, item_pointer, line)
     return drifts
 
@@ -296,6 +294,16 @@ def compare_statuses(
             right,
         )
     ]
+
+
+def _codes_differ(recorded: Any, found: Any) -> bool:
+    return (
+        isinstance(recorded, Mapping)
+        and isinstance(found, Mapping)
+        and "code" in recorded
+        and "code" in found
+        and recorded["code"] != found["code"]
+    )
 
 
 def _escape(key: str) -> str:
