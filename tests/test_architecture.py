@@ -29,6 +29,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "lint": frozenset({"contract", "validation", "_version"}),
     "_version": STDLIB_ONLY,
     "cassettes": frozenset({"_version"}),
+    "proxy": frozenset({"cassettes", "fake_server", "contract", "validation"}),
     "fake_server.engine": STDLIB_ONLY,
     "fake_server.journal": frozenset({"fake_server.engine"}),
     "fake_server.config": frozenset({"fake_server.engine"}),
@@ -86,6 +87,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "_version",
             "cassettes",
             "verify",
+            "proxy",
         }
     ),
     "cli": frozenset({"commands", "contract", "_version"}),

@@ -99,3 +99,35 @@ def test_an_envelope_is_split_per_task() -> None:
         {"errors": [{"taskUUID": "b", "code": "invalidX"}, {"code": "wholeRequest"}]},
     ]
     assert split_envelope(tasks, "not json") == [None, None, None]
+
+
+def test_a_task_nothing_answered_gets_empty_data() -> None:
+    tasks = [{"taskType": "authentication", "apiKey": "k"}, {"taskType": "x", "taskUUID": "a"}]
+    envelope = {"data": [{"taskType": "x", "taskUUID": "a"}]}
+    assert split_envelope(tasks, envelope)[0] == {"data": []}
+
+
+def test_tasks_are_numbered_in_order_of_submit_not_of_writing(tmp_path: Path) -> None:
+    first = {"taskType": "imageInference", "taskUUID": "first-task-uuid"}
+    second = {"taskType": "imageInference", "taskUUID": "second-task-uuid"}
+    with CassetteWriter(tmp_path / "o.jsonl", new_header()) as writer:
+        recorder = CassetteRecorder(writer)
+        begun_first, begun_second = recorder.start(first), recorder.start(second)
+        late = recorder.record(
+            begun_second,
+            transport="websocket",
+            direction="client",
+            request=second,
+            status=None,
+            response={"errors": [{"code": "x", "taskUUID": "second-task-uuid"}]},
+        )
+        early = recorder.record(
+            begun_first,
+            transport="websocket",
+            direction="client",
+            request=first,
+            status=None,
+            response={"data": [first]},
+        )
+    assert (early.task, late.task) == ("t1", "t2")
+    assert (early.id, late.id) == (1, 2)

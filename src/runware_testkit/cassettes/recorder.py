@@ -51,11 +51,26 @@ class CassetteRecorder:
         self._seed_given: set[str] = set()
         self._lock = threading.Lock()
 
-    def start(self) -> Started:
-        """Allocate the next interaction id and note the time it began."""
+    def start(self, request: Any = None) -> Started:
+        """Allocate the next interaction id and note the time it began.
+
+        Given the ``request`` a client sends, its task is numbered now (``t1``, ``t2`` ... in
+        order of submit, even when a later task's line is written first) and its submit time
+        is this one.
+        """
         with self._lock:
             self._next_id += 1
-            return Started(id=self._next_id, at=self._clock())
+            started = Started(id=self._next_id, at=self._clock())
+        if isinstance(request, dict):
+            self.placeholders.substitute(request, origin="client")
+            uuid = request.get("taskUUID")
+            if isinstance(uuid, str) and request.get("taskType") not in UNTIED_TASK_TYPES:
+                with self._lock:
+                    if uuid not in self._submitted:
+                        self._submitted[uuid] = started.at
+                        if "seed" in request:
+                            self._seed_given.add(uuid)
+        return started
 
     def learn_secret(self, secret: str) -> None:
         """A value (an Authorization header, say) never to be written, wherever it shows up."""
@@ -135,7 +150,8 @@ def split_envelope(tasks: Sequence[dict[str, Any]], envelope: Any) -> list[dict[
 
     An object belongs to a task with the same ``taskUUID``; one without ``taskUUID`` to the tasks
     of its ``taskType`` (authentication, ping); one tied to no task of the request to every task
-    (a whole-request error). ``None`` for a task when the answer is not a JSON object.
+    (a whole-request error). A task no object is about gets ``{"data": []}``. ``None`` for a
+    task when the answer is not a JSON object.
     """
     if not isinstance(envelope, dict):
         return [None for _ in tasks]
@@ -159,7 +175,16 @@ def split_envelope(tasks: Sequence[dict[str, Any]], envelope: Any) -> list[dict[
         if key not in ("data", "errors"):
             for part in result:
                 part[key] = value
-    return [{k: v for k, v in part.items() if v != [] or envelope.get(k) == []} for part in result]
+    return [_without_empty(part, envelope) for part in result]
+
+
+def _without_empty(part: dict[str, Any], envelope: dict[str, Any]) -> dict[str, Any]:
+    """``part`` without the lists left empty for its task (``{"data": []}`` if nothing is left
+    and the envelope had ``data``)."""
+    kept = {k: v for k, v in part.items() if v != [] or envelope.get(k) == []}
+    if not kept and "data" in envelope:
+        kept["data"] = []
+    return kept
 
 
 def _belongs(item: Any, task: dict[str, Any]) -> bool:

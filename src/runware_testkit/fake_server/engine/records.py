@@ -16,6 +16,8 @@ and never reads them: the task type's result builder does (see `engine.ResultBui
 - ``poll_effects`` (`PollEffects`): what a poll reply of the still processing task suffers.
 - ``output`` (`OutputPlan`): the media a success produces, resolved from the request, the
   model's contract defaults and the task's inputs.
+- ``unit_price`` (float, USD): what one result costs by the kit's pricing rule, whether or not
+  the request asked ``includeCost`` (None for tasks submitted around a handler).
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ class TaskFacts:
     webhook_failures: int = 0
     poll_effects: PollEffects | None = None
     output: OutputPlan | None = None
+    unit_price: float | None = None
 
     def copy(self) -> TaskFacts:
         """A copy sharing nothing mutable (cheaper than `copy.deepcopy`)."""
@@ -114,6 +117,7 @@ class TaskFacts:
             output=None
             if output is None
             else dataclasses.replace(output, prepared=list(output.prepared)),
+            unit_price=self.unit_price,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -98,6 +98,7 @@ async def run_inference(
         nsfw=planned.facts.nsfw or effects.nsfw,
         webhook_failures=effects.webhook_failures,
         poll_effects=effects.poll or None,
+        unit_price=planned.unit_price,
     )
     sync = delivery_method(task, model) == "sync"
     try:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...contract import ModelContract
-from .outputs import size_presets
+from .outputs import output_duration, output_size, size_presets
 
 __all__ = [
     "ALEPH_2_0",
@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_DURATION_SECONDS",
     "FALLBACK_PRICES",
     "PriceQuery",
+    "request_cost",
     "task_cost",
     "unit_cost",
 ]
@@ -55,6 +56,11 @@ FALLBACK_PRICES: dict[str, tuple[float, str]] = {
 }
 """taskType -> (USD, per ``result`` or per ``second`` of output) for models priced nowhere."""
 _DEFAULT_FALLBACK = (0.01, "result")
+_REQUEST_SIZES: dict[str, tuple[tuple[int, int], str]] = {
+    "imageInference": ((1024, 1024), "1:1"),
+    "videoInference": ((1280, 720), "16:9"),
+}
+"""taskType -> (fallback output size, preferred ratio), as the task type's planner uses them."""
 _PER_SECOND = re.compile(
     r"\$\s*([0-9]*\.?[0-9]+)\s*(?:USD\s*)?(?:per|/)\s*(?:second|sec|s)\b", re.I
 )
@@ -178,3 +184,37 @@ def _number(value: Any) -> float | None:
     if isinstance(value, str) and (match := _PRICE.search(value.replace(",", ""))):
         return float(match[0])
     return None
+
+
+def request_cost(task: dict[str, Any], model: ModelContract | None) -> float:
+    """USD price of a whole task (one result's price x ``numberResults``) from its request
+    alone, before it runs: the rules above with the output size and length taken from the
+    request, then the model's contract defaults, then the planners' fallbacks (inputs are not
+    probed, so a length that follows the source video counts as `DEFAULT_DURATION_SECONDS`).
+
+    A task that is not an inference task (no ``model``) costs 0.0.
+    """
+    task_type = task.get("taskType")
+    air = task.get("model")
+    if not isinstance(task_type, str) or not isinstance(air, str):
+        return 0.0
+    count = task.get("numberResults", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        count = 1
+    width = height = None
+    if task_type in _REQUEST_SIZES:
+        fallback, ratio = _REQUEST_SIZES[task_type]
+        width, height = output_size(task, model, source=None, fallback=fallback, ratio=ratio)
+    seconds = None
+    if task_type == "videoInference":
+        seconds = output_duration(task, model, source=None, fallback=DEFAULT_DURATION_SECONDS)
+    resolution = task.get("resolution")
+    query = PriceQuery(
+        task_type,
+        air,
+        width=width,
+        height=height,
+        seconds=seconds,
+        resolution=resolution if isinstance(resolution, str) else None,
+    )
+    return round(unit_cost(query, model) * count, 4)
