@@ -114,7 +114,7 @@ async def _verify(cassette: Cassette, name: str) -> CassetteResult:
                 started[task] = clock.now()
                 spec = finish_at.get(task)
                 state.engine.default_progression = (
-                    "immediate" if spec is None else f"time:{max(spec, 0.001):g}"
+                    "immediate" if spec is None else f"time:{max(spec - 1e-6, 1e-6)!r}"
                 )
             answer = await http.post(
                 "/v1", json=[request], headers={"Authorization": f"Bearer {DEV_API_KEY}"}
