@@ -75,7 +75,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     # The composition root: builds the parts and wires them together.
     "fake_server": frozenset({"fake_server", "contract", "validation"}),
     "testing": frozenset({"fake_server", "validation", "contract", "strategies"}),
-    "pytest_plugin": frozenset({"testing", "fake_server", "contract", "cassettes"}),
+    "pytest_plugin": frozenset({"testing", "fake_server", "contract", "cassettes", "proxy"}),
     "commands": frozenset(
         {
             "schemagen",

@@ -358,7 +358,37 @@ def _live_target(request: pytest.FixtureRequest, options: FakeOptions) -> LiveRu
         )
     from .testing.live_api import LiveRunware
 
+    if options.cassette and request.config.getoption("runware_record"):
+        return _recording(request, options.cassette[0], key)
     return LiveRunware(key)
+
+
+def _record_upstream() -> tuple[str, str]:
+    """The REST and WebSocket URLs ``--runware-record`` records from: Runware's own."""
+    from .proxy import DEFAULT_UPSTREAM_REST, DEFAULT_UPSTREAM_WS
+
+    return DEFAULT_UPSTREAM_REST, DEFAULT_UPSTREAM_WS
+
+
+def _recording(request: pytest.FixtureRequest, cassette: str, key: str) -> LiveRunware:
+    """The real API behind the recording proxy, writing `cassette` (replaced) for this test."""
+    from pathlib import Path
+
+    from .cassettes import CassetteError
+    from .proxy import ProxyServer
+    from .testing.live_api import LiveRunware
+
+    rest, websocket = _record_upstream()
+    try:
+        Path(cassette).parent.mkdir(parents=True, exist_ok=True)
+        Path(cassette).unlink(missing_ok=True)
+        proxy = ProxyServer(upstream_rest=rest, upstream_ws=websocket, cassette=cassette).start()
+    except (CassetteError, OSError, ValueError) as exc:
+        problem = f"--runware-record: cannot record {cassette}: {exc}"
+    else:
+        request.addfinalizer(proxy.stop)
+        return LiveRunware(key, base_url=proxy.rest_url, ws_url=proxy.ws_url)
+    pytest.fail(problem, pytrace=False)
 
 
 def _remote_url(config: pytest.Config) -> str | None:
