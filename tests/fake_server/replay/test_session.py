@@ -194,3 +194,30 @@ def test_media_kept_by_hash_is_served_from_the_media_folder(tmp_path: Path) -> N
     assert url.endswith(".png")
     assert served.content == body
     assert served.headers["content-type"] == "image/png"
+
+
+PUSH = "cassettes/video_ws_push.jsonl"
+
+
+@pytest.mark.runware(cassette=PUSH)
+def test_frames_the_server_pushed_are_pushed_again(runware_server) -> None:
+    task = recorded_request(PUSH, line=3)
+    with websockets.sync.client.connect(runware_server.ws_url) as ws:
+        ws.send(json.dumps([{"taskType": "authentication", "apiKey": runware_server.api_key}]))
+        ws.recv(timeout=10)
+        ws.send(json.dumps([task]))
+        ack = json.loads(ws.recv(timeout=10))["data"][0]
+        pushed = json.loads(ws.recv(timeout=10))["data"][0]
+    assert ack == {"taskType": "imageInference", "taskUUID": task["taskUUID"]}
+    assert pushed["taskUUID"] == task["taskUUID"] and pushed["status"] == "success"
+    assert pushed["imageURL"].endswith(f"/media/{pushed['imageUUID']}.png")
+
+
+@pytest.mark.runware(cassette=REST, replay_timing="real")
+def test_real_timing_keeps_the_recorded_times(runware_mock) -> None:
+    task = recorded_request(REST)
+    poll = {"taskType": "getResponse", "taskUUID": task["taskUUID"]}
+    with httpx.Client() as http:
+        post(runware_mock, http, task)
+        statuses = [post(runware_mock, http, poll).json()["data"][0]["status"] for _ in range(5)]
+    assert statuses == ["processing"] * 5  # the recording saw success only after 12.5 s
