@@ -221,3 +221,13 @@ def test_real_timing_keeps_the_recorded_times(runware_mock) -> None:
         post(runware_mock, http, task)
         statuses = [post(runware_mock, http, poll).json()["data"][0]["status"] for _ in range(5)]
     assert statuses == ["processing"] * 5  # the recording saw success only after 12.5 s
+
+
+@pytest.mark.runware(cassette=[REST, WEBSOCKET])
+def test_several_cassettes_keep_their_own_tasks_apart(runware_mock) -> None:
+    """Both cassettes name their task t1; each replayed task follows its own recording."""
+    aleph2 = recorded_request(WEBSOCKET, line=3)
+    with httpx.Client() as http:
+        post(runware_mock, http, aleph2)
+        seen = poll_until_done(runware_mock, http, aleph2["taskUUID"])
+    assert [item["status"] for item in seen] == ["processing", "success"]

@@ -61,6 +61,7 @@ _PUMP_STEP = 0.05
 
 @dataclass
 class _LiveTask:
+    plan: ReplayPlan
     name: str
     uuid: str
     started: float
@@ -153,7 +154,7 @@ class ReplaySession:
         if step.task is not None:
             own = values.get(placeholder_text("task", step.task))
             if own is not None:
-                live = _LiveTask(step.task, own, now, values, task)
+                live = _LiveTask(plan, step.task, own, now, values, task)
                 with self._lock:
                     self._tasks[own] = live
         resolve = self._resolver(plan, values, state, request_base, task)
@@ -169,9 +170,9 @@ class ReplaySession:
     def _poll(
         self, live: _LiveTask, state: ServerState, request_base: str | None
     ) -> TaskReply | None:
-        plan = self._plan_of(live)
-        steps = plan.polls.get(live.name, []) if plan is not None else []
-        if plan is None or not steps:
+        plan = live.plan
+        steps = plan.polls.get(live.name, [])
+        if not steps:
             return None
         index = poll_index(
             [s.at for s in steps],
@@ -186,12 +187,6 @@ class ReplaySession:
         with self._lock:
             response = fill_placeholders(step.response, live.values, resolve)
         return _reply(response, step.status)
-
-    def _plan_of(self, live: _LiveTask) -> ReplayPlan | None:
-        for plan in self.plans:
-            if live.name in plan.polls or any(s.task == live.name for s in plan.requests):
-                return plan
-        return None
 
     def _no_match(self, task: Mapping[str, Any]) -> TaskReply:
         candidates = [(plan, step) for plan in self.plans for step in plan.requests]
