@@ -750,3 +750,62 @@ def test_record_replay_commands(
     assert capsys.readouterr().out == ""
     log = json.loads((recorded_edit / "drift.sarif").read_text())
     assert log["version"] == "2.1.0" and log["runs"][0]["results"] == []
+
+
+# -- recording real traffic -------------------------------------------------------------------
+
+PROXY_COMMAND = snippet("runware-testkit proxy --cassette", "sh")
+PROXY_PYTHON = snippet("with ProxyServer(", "python")
+SPEND_TEST = snippet("def test_edit_stays_cheap(runware_mock)", "python")
+
+
+def test_proxy_options_are_all_documented() -> None:
+    recording = section("Record real traffic")
+    for option in _options_of("proxy"):
+        assert f"`{option}" in recording, option
+
+
+def test_proxy_command_parses_and_names_its_defaults() -> None:
+    (command,) = PROXY_COMMAND.text.splitlines()
+    args = build_parser().parse_args(shlex.split(command, comments=True)[1:])
+    assert (args.command, str(args.cassette), args.budget) == ("proxy", "runs/edit.jsonl", 5.0)
+    from runware_testkit.commands.proxy import DEFAULT_PORT
+
+    assert f"http://127.0.0.1:{DEFAULT_PORT}/v1" in PROXY_COMMAND.text
+    assert f"127.0.0.1:{DEFAULT_PORT}" in section("Record real traffic")
+
+
+def test_proxy_python_block_runs_against_a_fake_upstream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import functools
+    import uuid
+
+    import runware_testkit.proxy as proxy_package
+    from runware_testkit.cassettes import read_cassette
+    from runware_testkit.proxy import ProxyServer
+
+    monkeypatch.chdir(tmp_path)
+    with RunwareServer() as fake:
+        upstream = functools.partial(
+            ProxyServer, upstream_rest=fake.base_url, upstream_ws=fake.ws_url
+        )
+        monkeypatch.setattr(proxy_package, "ProxyServer", upstream)
+        task = {
+            "taskType": "videoInference",
+            "taskUUID": str(uuid.uuid4()),
+            "model": "runway:2@1",
+            "positivePrompt": "make it snow",
+            "inputs": {"video": "https://cdn.example.com/in.mp4"},
+        }
+        namespace = {"task": task, "api_key": fake.api_key}
+        exec(compile(PROXY_PYTHON.text, "README.md", "exec"), namespace)
+        assert fake.tasks()[0]["request"] == task
+    assert namespace["answer"].status_code == 200
+    assert namespace["proxy"].ledger.total_usd == 0.7563
+    (line,) = read_cassette(tmp_path / "runs/edit.jsonl").interactions
+    assert line.task == "t1"
+
+
+def test_spend_snippet_passes(tmp_path: Path) -> None:
+    _run_as_pytest_project(tmp_path, [SPEND_TEST])

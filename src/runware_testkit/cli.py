@@ -16,13 +16,14 @@ COMMANDS = {
     "generate": "generate",
     "lint": "lint",
     "models": "models",
+    "proxy": "proxy",
     "schema": "schema",
     "serve": "serve",
     "verify": "verify",
 }
 
 # Subcommands that read the model registry: each takes ``--contract DIR`` (repeatable).
-USES_CONTRACTS = ("lint", "models", "schema", "serve", "verify")
+USES_CONTRACTS = ("lint", "models", "proxy", "schema", "serve", "verify")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -238,6 +238,7 @@ def runware_server(
         try:
             yield namespace
         finally:
+            _note_spend(request.config, namespace)
             namespace.close()
         return
     if options.cassette:
@@ -248,6 +249,7 @@ def runware_server(
         yield server
     finally:
         server.drain()
+        _note_spend(request.config, server)
 
 
 @pytest.fixture
@@ -265,6 +267,7 @@ def runware_mock(request: pytest.FixtureRequest) -> Iterator[RunwareMock | LiveR
     try:
         yield fake
     finally:
+        _note_spend(request.config, fake)
         fake.deactivate()
 
 
@@ -304,6 +307,35 @@ def _with_cassette_paths(request: pytest.FixtureRequest, kwargs: dict[str, Any])
     paths = [cassette] if isinstance(cassette, str | os.PathLike) else list(cassette)
     base = request.node.path.parent
     return {**kwargs, "cassette": tuple(str(base / os.fspath(p)) for p in paths)}
+
+
+def _note_spend(config: pytest.Config, fake: Any) -> None:
+    from .testing.spend import note_spend
+
+    note_spend(config, fake)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under xdist, hand this worker's spend to the controller."""
+    from .testing.spend import hand_over
+
+    hand_over(session.config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """Under xdist, add a finished worker's spend to the session's."""
+    from .testing.spend import take_over
+
+    take_over(node)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """One line: what the session's tasks on the fakes would have cost on the live API."""
+    from .testing.spend import summary_line
+
+    if line := summary_line(config):
+        terminalreporter.write_line(line)
 
 
 def _options(request: pytest.FixtureRequest) -> FakeOptions:

@@ -296,6 +296,7 @@ def test_xdist_workers_each_get_their_own_server(downstream: pytest.Pytester) ->
         "-q", "-n", "2", "-p", "xdist", "-p", "no:hypothesispytest", "-p", "no:cacheprovider"
     )
     result.assert_outcomes(passed=6)
+    result.stdout.fnmatch_lines(["*tasks of 6 test(s) would have cost $4.5378 for 6 task(s)*"])
     rows = [line.split() for line in (downstream.path / "ports.log").read_text().splitlines()]
     ports_by_worker: dict[str, set[str]] = {}
     for worker, port in rows:

@@ -27,6 +27,8 @@ _LAZY = {
     "RemoteFake": "remote",
     "RemoteFakeError": "remote",
     "RunwareServer": "server_fixture",
+    "SessionSpend": "spend",
+    "Spend": "spend",
     "SwitchableClock": "clock",
     "assert_all_tasks_valid": "assertions",
     "assert_no_unfinished_tasks": "assertions",
@@ -35,6 +37,7 @@ _LAZY = {
     "connect": "remote",
     "mock": "mock_fixture",
     "server": "server_fixture",
+    "spend_of": "spend",
 }
 
 __all__ = sorted(_LAZY)

@@ -16,6 +16,7 @@ from ..fake_server.control.sink import SINK_PATH, valid_sink_name
 from ..fake_server.faults.scenarios import Scenario
 from . import assertions
 from .options import FakeOptions
+from .spend import Spend, spend_of
 
 __all__ = ["ControlBase"]
 
@@ -110,6 +111,12 @@ class ControlBase:
         """Queue a `Scenario` built from `fields` (its field names); return it."""
         raise NotImplementedError
 
+    @property
+    def spend(self) -> Spend:
+        """What this test's tasks would have cost on the live API (`spend.Spend`: total USD,
+        per model, per API key), priced by the kit's rule."""
+        return spend_of(self.tasks())
+
     def requests(self) -> list[dict[str, Any]]:
         """Every task object the fake received (REST bodies and WebSocket messages), in order;
         `authentication`, `ping` and `getResponse` tasks included."""
@@ -196,6 +203,18 @@ class ControlBase:
         `assertions.assert_no_unfinished_tasks`."""
         __tracebackhide__ = True
         assertions.assert_no_unfinished_tasks(self)
+
+    def assert_spend_below(self, usd: float) -> Spend:
+        """Assert this test's tasks would have cost less than `usd` USD live; return the
+        `Spend`. The message gives the total and the cost per model."""
+        __tracebackhide__ = True
+        spend = self.spend
+        if not spend.total_usd < usd:
+            raise AssertionError(
+                f"the tasks of this test would have cost {spend.describe()} on the live API, "
+                f"not below ${usd:.4f}"
+            )
+        return spend
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.base_url}>"
