@@ -131,3 +131,27 @@ def test_tasks_are_numbered_in_order_of_submit_not_of_writing(tmp_path: Path) ->
         )
     assert (early.task, late.task) == ("t1", "t2")
     assert (early.id, late.id) == (1, 2)
+
+
+def test_a_media_line_belongs_to_the_task_whose_answer_gave_the_url(tmp_path: Path) -> None:
+    url = "https://cdn.example/v/result.mp4?sig=abcdef"
+    with CassetteWriter(tmp_path / "m.jsonl", new_header()) as writer:
+        recorder = CassetteRecorder(writer)
+        poll = {"taskType": "getResponse", "taskUUID": TASK}
+        recorder.record(
+            recorder.start(poll),
+            transport="rest",
+            direction="client",
+            request=poll,
+            status=200,
+            response={"data": [{"taskUUID": TASK, "videoURL": url}]},
+        )
+        media = recorder.record(
+            recorder.start(),
+            transport="media",
+            direction="client",
+            request={"method": "GET", "url": url},
+            status=200,
+            response={"contentType": "video/mp4", "bytes": 3, "sha256": "0" * 64},
+        )
+    assert (media.task, media.request["url"]) == ("t1", "{{url:u1}}")

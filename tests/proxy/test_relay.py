@@ -68,3 +68,21 @@ def test_media_bodies_are_kept_by_hash(start_proxy, upstream, tmp_path: Path) ->
     (media,) = [line for line in loaded.interactions if line.transport == "media"]
     assert loaded.header.media == "hash"
     assert loaded.media_path(media.response["sha256"]).read_bytes() == body
+
+
+def test_an_unreachable_receiver_is_a_502_to_the_upstream_and_recorded(
+    start_proxy, upstream, tmp_path: Path
+) -> None:
+    cassette = tmp_path / "gone.jsonl"
+    proxy = start_proxy(cassette=cassette, relay_webhooks=True)
+    task = edit_task(webhookURL="http://127.0.0.1:9/hook")
+    post(proxy.rest_url, task, key=upstream.api_key)
+    poll = {"taskType": "getResponse", "taskUUID": task["taskUUID"]}
+    post(proxy.rest_url, poll, key=upstream.api_key)
+    post(proxy.rest_url, poll, key=upstream.api_key)
+    attempts = upstream.journal("webhook_attempt")
+    assert attempts and {entry["status"] for entry in attempts} == {502}
+    proxy.stop()
+    hooks = [line for line in read_cassette(cassette).interactions if line.transport == "webhook"]
+    assert [line.attempt for line in hooks] == list(range(1, len(attempts) + 1))
+    assert {line.status for line in hooks} == {None}

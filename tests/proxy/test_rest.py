@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
 from runware_testkit.cassettes import read_cassette
 from runware_testkit.proxy import BUDGET_EXCEEDED_CODE, UPSTREAM_UNREACHABLE_CODE, ProxyServer
@@ -38,7 +39,7 @@ def test_a_rest_session_is_forwarded_and_recorded(start_proxy, upstream, tmp_pat
         ("rest", "t1", "videoInference"),
         ("rest", "t1", "getResponse"),
         ("rest", "t1", "getResponse"),
-        ("media", None, None),
+        ("media", "t1", None),
     ]
     assert lines[1].request["taskUUID"] == "{{task:t1}}"
     assert lines[3].response["data"][0]["videoURL"] == "{{url:u1}}"
@@ -131,3 +132,25 @@ def test_a_body_that_is_no_task_array_gets_the_fakes_error(start_proxy, upstream
         == "notFound"
     )
     assert upstream_tasks(upstream) == []
+
+
+def test_a_malformed_upstream_answer_passes_through_and_a_dropped_one_is_a_502(
+    start_proxy, upstream, tmp_path: Path
+) -> None:
+    cassette = tmp_path / "bad.jsonl"
+    proxy = start_proxy(cassette=cassette)
+    broken = post(
+        proxy.rest_url, edit_task(positivePrompt="boat [[testkit:malformed]]"), key=upstream.api_key
+    )
+    assert broken.content.startswith(b'{"data": [{"taskType"')
+    with pytest.raises(ValueError):
+        broken.json()
+    dropped = post(
+        proxy.rest_url, edit_task(positivePrompt="boat [[testkit:drop]]"), key=upstream.api_key
+    )
+    assert dropped.status_code == 502
+    assert dropped.json()["errors"][0]["code"] == UPSTREAM_UNREACHABLE_CODE
+    proxy.stop()
+    lines = read_cassette(cassette).interactions
+    assert (lines[0].status, lines[0].response) == (200, None)
+    assert lines[1].status == 502

@@ -91,3 +91,12 @@ def test_an_unreachable_websocket_upstream_is_a_runware_error_frame() -> None:
         (error,) = json.loads(ws.recv(timeout=10))["errors"]
     assert error["code"] == UPSTREAM_UNREACHABLE_CODE
     assert "ws://127.0.0.1:9/v1" in error["message"]
+
+
+def test_a_binary_frame_is_read_like_a_text_one(start_proxy, upstream) -> None:
+    proxy = start_proxy()
+    with connect(proxy.ws_url) as ws:
+        ws.send(json.dumps([{"taskType": "authentication", "apiKey": upstream.api_key}]).encode())
+        assert "data" in json.loads(ws.recv(timeout=10))
+        ws.send(b"not json")
+        assert json.loads(ws.recv(timeout=10))["errors"][0]["code"] == "invalidJson"

@@ -49,6 +49,7 @@ class CassetteRecorder:
         self._next_id = 0
         self._submitted: dict[str, float] = {}
         self._seed_given: set[str] = set()
+        self._url_tasks: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def start(self, request: Any = None) -> Started:
@@ -98,7 +99,11 @@ class CassetteRecorder:
         request_origin = "server" if transport == "webhook" else "client"
         request_out = self.placeholders.substitute(request, origin=request_origin)
         response_out = self.placeholders.substitute(response, origin="server")
+        self._note_result_urls(response if transport != "webhook" else request)
         task_uuid = _task_uuid(request, response)
+        if transport == "media" and isinstance(request, dict):
+            with self._lock:
+                task_uuid = self._url_tasks.get(str(request.get("url")))
         task_type = _task_type(request, response)
         task_name = None
         if task_uuid is not None and task_type not in UNTIED_TASK_TYPES:
@@ -120,6 +125,17 @@ class CassetteRecorder:
         )
         self.writer.write(interaction)
         return interaction
+
+    def _note_result_urls(self, envelope: Any) -> None:
+        """Remember which task each result URL belongs to (a ``media`` line's task)."""
+        if not isinstance(envelope, dict) or not isinstance(envelope.get("data"), list):
+            return
+        for item in envelope["data"]:
+            if isinstance(item, dict) and isinstance(item.get("taskUUID"), str):
+                for key, value in item.items():
+                    if key.endswith("URL") and isinstance(value, str):
+                        with self._lock:
+                            self._url_tasks.setdefault(value, item["taskUUID"])
 
     def _elapsed(
         self, started: Started, task_uuid: str | None, request: Any, direction: str

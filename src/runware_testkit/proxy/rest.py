@@ -79,6 +79,7 @@ async def _handle(state: ProxyState, request: Request) -> Response:
     send = bool(forward) and (
         len(forward) == len(tasks) or any(not _is_auth(task) for task in forward)
     )
+    media_type = "application/json"
     if not send:
         answer: Any = envelope([], local_errors)
         status = _local_status(verdicts)
@@ -99,6 +100,7 @@ async def _handle(state: ProxyState, request: Request) -> Response:
         else:
             status = upstream.status_code
             raw = upstream.content
+            media_type = upstream.headers.get("content-type", media_type)
             answer = _json_or_none(raw)
             if isinstance(answer, dict) and local_errors:
                 answer = {**answer, "errors": [*(answer.get("errors") or []), *local_errors]}
@@ -107,7 +109,6 @@ async def _handle(state: ProxyState, request: Request) -> Response:
         _record(state, started, tasks, answer, status)
     if isinstance(answer, dict):
         return JSONResponse(rewrite_answer(state, answer, base), status_code=status)
-    media_type = "application/json"
     return Response(raw or b"", status_code=status, media_type=media_type)
 
 

@@ -88,15 +88,21 @@ class _Relay:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         with contextlib.suppress(Exception):
-            await self.client.close(upstream.close_code or 1000)
+            await self.client.close(_passable(upstream.close_code))
 
     async def _client_to_upstream(self, upstream: ClientConnection) -> None:
         try:
             while True:
-                text = await self.client.receive_text()
+                message = await self.client.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                text = message.get("text")
+                if text is None:  # a binary frame: read as UTF-8 JSON like a text one
+                    text = (message.get("bytes") or b"").decode("utf-8", "replace")
                 await self._from_client(text, upstream)
-        except (WebSocketDisconnect, RuntimeError, KeyError):
-            await upstream.close()
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        await upstream.close()
 
     async def _from_client(self, text: str, upstream: ClientConnection) -> None:
         try:
@@ -194,6 +200,16 @@ class _Relay:
                     response=part,
                     connection=self.connection,
                 )
+
+
+def _passable(code: int | None) -> int:
+    """The upstream's close code if it may be sent on (1005, 1006 and 1015 may not), else 1000
+    for none and 1011 for an abnormal end."""
+    if code is None:
+        return 1000
+    if code in (1005, 1006, 1015) or not (1000 <= code <= 4999):
+        return 1011
+    return code
 
 
 def _key(item: dict[str, Any]) -> str:
