@@ -70,10 +70,12 @@ ALLOWED: dict[str, frozenset[str]] = {
     "fake_server.transports": frozenset(
         {"fake_server.engine", "fake_server.handlers", "fake_server.protocol", "fake_server.config"}
     ),
+    "verify": frozenset({"fake_server", "cassettes", "_version"}),
+    "fake_server.replay": frozenset({"fake_server.engine", "fake_server.protocol", "cassettes"}),
     # The composition root: builds the parts and wires them together.
     "fake_server": frozenset({"fake_server", "contract", "validation"}),
     "testing": frozenset({"fake_server", "validation", "contract", "strategies"}),
-    "pytest_plugin": frozenset({"testing", "fake_server", "contract"}),
+    "pytest_plugin": frozenset({"testing", "fake_server", "contract", "cassettes", "proxy"}),
     "commands": frozenset(
         {
             "schemagen",
@@ -84,6 +86,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "validation",
             "_version",
             "cassettes",
+            "verify",
             "proxy",
         }
     ),

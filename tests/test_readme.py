@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import threading
@@ -659,6 +660,96 @@ def test_add_a_model_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         assert answer.status_code == 200, answer.text
     finally:
         served.stop()
+
+
+# -- Record once, replay forever ------------------------------------------------------------------
+
+
+RECORD_REPLAY = snippet("def test_recorded_edit(runware_server)", "python")
+RECORD_COMMANDS = snippet("runware-testkit verify cassettes/edit.jsonl", "sh")
+
+
+@pytest.fixture(scope="module")
+def recorded_edit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project folder holding ``cassettes/edit.jsonl``: the README's edit recorded through the
+    proxy from a fake whose tasks stay processing for two polls."""
+    import uuid
+
+    from runware_testkit.proxy import ProxyServer
+
+    namespace: dict[str, object] = {}
+    exec(RECORD_REPLAY.text.split("@pytest.mark")[0], namespace)  # imports and EDIT
+    edit = namespace["EDIT"]
+    root = tmp_path_factory.mktemp("record")
+    cassette = root / "cassettes" / "edit.jsonl"
+    cassette.parent.mkdir()
+    upstream = RunwareServer(FakeOptions(progression="polls:2")).start()
+    try:
+        with (
+            ProxyServer(
+                upstream_rest=upstream.base_url, upstream_ws=upstream.ws_url, cassette=cassette
+            ) as proxy,
+            httpx.Client(trust_env=False) as http,
+        ):
+            headers = {"Authorization": f"Bearer {upstream.api_key}"}
+            task = {**edit, "taskUUID": str(uuid.uuid4())}  # type: ignore[dict-item]
+            http.post(proxy.rest_url, json=[task], headers=headers)
+            poll = [{"taskType": "getResponse", "taskUUID": task["taskUUID"]}]
+            while (
+                http.post(proxy.rest_url, json=poll, headers=headers).json()["data"][0]["status"]
+                == "processing"
+            ):
+                pass
+    finally:
+        upstream.stop()
+    return root
+
+
+def test_record_replay_snippet_passes(recorded_edit: Path, tmp_path: Path) -> None:
+    shutil.copytree(recorded_edit / "cassettes", tmp_path / "cassettes")
+    _run_as_pytest_project(tmp_path, [RECORD_REPLAY])
+
+
+def test_record_replay_commands(
+    recorded_edit: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record, serve, verify = [
+        line.split("#")[0].split() for line in RECORD_COMMANDS.text.splitlines()
+    ]
+    from runware_testkit import pytest_plugin
+
+    registered: list[str] = []
+
+    class Recorder:
+        def getgroup(self, *args: object) -> Recorder:
+            return self
+
+        def addoption(self, *names: str, **kwargs: object) -> None:
+            registered.extend(names)
+
+        def addini(self, *args: object, **kwargs: object) -> None:
+            pass
+
+    pytest_plugin.pytest_addoption(Recorder())  # type: ignore[arg-type]
+    assert record[0] == "pytest"
+    assert {o for o in record if o.startswith("--")} <= set(registered)
+    served = ServeProcess(recorded_edit, *serve[2:])
+    try:
+        banner = "".join(served.banner)
+        assert "replay     cassettes/edit.jsonl (compressed, strict)" in banner
+        headers = {"Authorization": f"Bearer {DEV_API_KEY}"}
+        stranger = {"taskType": "getResponse", "taskUUID": "0b1f3c1e-5c8e-4d2a-9f57-3f1d2b9e4c11"}
+        refused = httpx.post(
+            f"{served.origin}/v1", json=[stranger], headers=headers, trust_env=False
+        )
+        assert refused.json()["errors"][0]["code"] == "replayNoMatch"
+    finally:
+        served.stop()
+    monkeypatch.chdir(recorded_edit)
+    assert main(verify[1:]) == 0
+    assert capsys.readouterr().out == ""
+    log = json.loads((recorded_edit / "drift.sarif").read_text())
+    assert log["version"] == "2.1.0" and log["runs"][0]["results"] == []
 
 
 # -- recording real traffic -------------------------------------------------------------------

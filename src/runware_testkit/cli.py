@@ -19,10 +19,11 @@ COMMANDS = {
     "proxy": "proxy",
     "schema": "schema",
     "serve": "serve",
+    "verify": "verify",
 }
 
 # Subcommands that read the model registry: each takes ``--contract DIR`` (repeatable).
-USES_CONTRACTS = ("lint", "models", "proxy", "schema", "serve")
+USES_CONTRACTS = ("lint", "models", "proxy", "schema", "serve", "verify")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,7 +10,9 @@ Fixtures
 Marker
     ``@pytest.mark.runware(progression="polls:2", scenarios=[...], api_keys=[...], seed=7,
     clock="manual", base_urls=[...], live=True)`` configures either fixture for one test
-    (or a class/module through ``pytestmark``).
+    (or a class/module through ``pytestmark``); ``cassette="path.jsonl"`` (relative to the
+    test file) makes the fake answer from a recorded cassette first (``replay="strict"``,
+    ``replay_timing="real"``; see `runware_testkit.fake_server.replay`).
 
 Options
     ``--runware-progression SPEC`` and ``--runware-seed N`` (or the ini keys
@@ -20,6 +22,8 @@ Options
     of both fixtures, the validator and the strategies, like ``RUNWARE_TESTKIT_CONTRACTS``;
     ``--runware-live`` runs marked tests against the real API when ``RUNWARE_API_KEY`` is set
     (fake-only calls then skip), and skips them with the reason when it is not;
+    ``--runware-record`` with ``--runware-live`` records the cassette of each test marked with
+    one through the recording proxy (without ``--runware-live`` the cassette is replayed);
     ``--runware-url URL`` (or ``RUNWARE_TESTKIT_URL``) makes ``runware_server`` a namespace of
     its own, per test, on the fake running at URL (``runware-testkit serve``), driven over its
     control API (``--runware-token`` / ``RUNWARE_TESTKIT_CONTROL_TOKEN`` when it wants one).
@@ -48,7 +52,8 @@ URL_ENV = "RUNWARE_TESTKIT_URL"
 TOKEN_ENV = "RUNWARE_TESTKIT_CONTROL_TOKEN"
 _MARKER_HELP = (
     "runware(progression='immediate', scenarios=(), api_keys=None, seed=None, clock='system', "
-    "base_urls=('https://api.runware.ai/v1',), live=True, passthrough=True, clients=None): "
+    "base_urls=('https://api.runware.ai/v1',), live=True, passthrough=True, clients=None, "
+    "cassette=None, replay='fallback', replay_timing='compressed'): "
     "configure the runware_server / "
     "runware_mock fake for this test; see runware_testkit.testing.FakeOptions"
 )
@@ -79,6 +84,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help=f"run tests marked @pytest.mark.runware against the real Runware API "
         f"(needs {API_KEY_ENV}; calls that need the fake skip)",
+    )
+    group.addoption(
+        "--runware-record",
+        dest="runware_record",
+        action="store_true",
+        default=False,
+        help="with --runware-live, record each test marked @pytest.mark.runware(cassette=PATH) "
+        "into its cassette through the recording proxy; without --runware-live such tests "
+        "replay their cassettes (which they do by default anyway)",
     )
     group.addoption(
         "--runware-contract",
@@ -218,7 +232,7 @@ def runware_server(
     if live is not None:
         yield live
         return
-    if _remote_url(request.config):
+    if _remote_url(request.config) and not options.cassette:
         remote: RemoteFake = request.getfixturevalue("_runware_remote")
         namespace = remote.open_namespace(options)
         try:
@@ -227,8 +241,10 @@ def runware_server(
             _note_spend(request.config, namespace)
             namespace.close()
         return
+    if options.cassette:
+        _no_remote_replay(request)
     server: RunwareServer = request.getfixturevalue("_runware_session_server")
-    server.reset(options)
+    _apply(server.reset, options)
     try:
         yield server
     finally:
@@ -247,7 +263,7 @@ def runware_mock(request: pytest.FixtureRequest) -> Iterator[RunwareMock | LiveR
         yield live
         return
     fake: RunwareMock = request.getfixturevalue("_runware_session_mock")
-    fake.activate(options)
+    _apply(fake.activate, options)
     try:
         yield fake
     finally:
@@ -256,6 +272,41 @@ def runware_mock(request: pytest.FixtureRequest) -> Iterator[RunwareMock | LiveR
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def _apply(apply: Any, options: FakeOptions) -> None:
+    """Apply `options` to a fake; a cassette that cannot be read fails the test with the
+    reader's message (file and line), never a traceback."""
+    from .cassettes import CassetteError
+
+    try:
+        apply(options)
+    except CassetteError as exc:
+        problem = f"@pytest.mark.runware(cassette=...): {exc}"
+    else:
+        return
+    pytest.fail(problem, pytrace=False)
+
+
+def _no_remote_replay(request: pytest.FixtureRequest) -> None:
+    """Replay runs in this process's fake; say so when the run points at another one."""
+    if _remote_url(request.config):
+        request.node.warn(
+            pytest.PytestWarning(
+                "@pytest.mark.runware(cassette=...) replays in this process's fake, not in the "
+                "one at --runware-url"
+            )
+        )
+
+
+def _with_cassette_paths(request: pytest.FixtureRequest, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The marker's keywords with ``cassette`` paths made relative to the test file."""
+    cassette = kwargs.get("cassette")
+    if cassette is None:
+        return kwargs
+    paths = [cassette] if isinstance(cassette, str | os.PathLike) else list(cassette)
+    base = request.node.path.parent
+    return {**kwargs, "cassette": tuple(str(base / os.fspath(p)) for p in paths)}
 
 
 def _note_spend(config: pytest.Config, fake: Any) -> None:
@@ -308,7 +359,8 @@ def _options(request: pytest.FixtureRequest) -> FakeOptions:
     try:
         options = FakeOptions(**defaults)
         if marker is not None:
-            options = options.merged(marker.kwargs, where="@pytest.mark.runware option")
+            kwargs = _with_cassette_paths(request, dict(marker.kwargs))
+            options = options.merged(kwargs, where="@pytest.mark.runware option")
     except (TypeError, ValueError) as exc:
         problem = str(exc)
     else:
@@ -338,7 +390,37 @@ def _live_target(request: pytest.FixtureRequest, options: FakeOptions) -> LiveRu
         )
     from .testing.live_api import LiveRunware
 
+    if options.cassette and request.config.getoption("runware_record"):
+        return _recording(request, options.cassette[0], key)
     return LiveRunware(key)
+
+
+def _record_upstream() -> tuple[str, str]:
+    """The REST and WebSocket URLs ``--runware-record`` records from: Runware's own."""
+    from .proxy import DEFAULT_UPSTREAM_REST, DEFAULT_UPSTREAM_WS
+
+    return DEFAULT_UPSTREAM_REST, DEFAULT_UPSTREAM_WS
+
+
+def _recording(request: pytest.FixtureRequest, cassette: str, key: str) -> LiveRunware:
+    """The real API behind the recording proxy, writing `cassette` (replaced) for this test."""
+    from pathlib import Path
+
+    from .cassettes import CassetteError
+    from .proxy import ProxyServer
+    from .testing.live_api import LiveRunware
+
+    rest, websocket = _record_upstream()
+    try:
+        Path(cassette).parent.mkdir(parents=True, exist_ok=True)
+        Path(cassette).unlink(missing_ok=True)
+        proxy = ProxyServer(upstream_rest=rest, upstream_ws=websocket, cassette=cassette).start()
+    except (CassetteError, OSError, ValueError) as exc:
+        problem = f"--runware-record: cannot record {cassette}: {exc}"
+    else:
+        request.addfinalizer(proxy.stop)
+        return LiveRunware(key, base_url=proxy.rest_url, ws_url=proxy.ws_url)
+    pytest.fail(problem, pytrace=False)
 
 
 def _remote_url(config: pytest.Config) -> str | None:

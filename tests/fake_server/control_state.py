@@ -36,6 +36,11 @@ class State:
     delivery: Delivery
     sink: WebhookSink
     finished: list[Any] = field(default_factory=list)
+    clock_moves: int = 0
+
+    def clock_moved(self) -> None:
+        """What `ServerState.clock_moved` is told after the manual clock moves; counted."""
+        self.clock_moves += 1
 
 
 def make_state(clock: Clock | None = None, **config: Any) -> State:

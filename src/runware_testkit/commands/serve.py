@@ -108,6 +108,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "maxPayloadSizeExceeded error frame",
     )
     parser.add_argument(
+        "--replay",
+        nargs="+",
+        default=None,
+        metavar="CASSETTE",
+        help="answer from these recorded cassettes (docs/cassettes.md): a task matching a "
+        "recorded request gets the recorded answers, with the client's own taskUUIDs; others "
+        "go to the contract-driven fake",
+    )
+    parser.add_argument(
+        "--replay-strict",
+        action="store_true",
+        help="with --replay, refuse a task no recording matches (error replayNoMatch naming the "
+        "closest recorded request and the difference) instead of answering it from the contract",
+    )
+    parser.add_argument(
+        "--replay-timing",
+        choices=("compressed", "real"),
+        default="compressed",
+        help="with --replay: compressed (default; each poll gets the next recorded state, "
+        "webhooks go out 1000x sooner) or real (the recorded times)",
+    )
+    parser.add_argument(
         "--log-level",
         default="info",
         choices=("critical", "error", "warning", "info", "debug"),
@@ -136,6 +158,25 @@ def _limits(args: argparse.Namespace) -> Limits:
         max_ws_frame_bytes=frame,
         max_media_bytes=max(body, frame, DEFAULT_MAX_BYTES),
     )
+
+
+def _replay(args: argparse.Namespace):  # -> ReplaySession | None
+    """The replay session of ``--replay`` (a `CassetteError`, a ValueError, names the file and
+    line of a bad cassette)."""
+    if not args.replay:
+        if args.replay_strict:
+            raise ValueError("--replay-strict needs --replay CASSETTE...")
+        return None
+    from ..fake_server.replay.load import load_session
+
+    return load_session(args.replay, strict=args.replay_strict, timing=args.replay_timing)
+
+
+def _replay_line(args: argparse.Namespace) -> str:
+    if not args.replay:
+        return ""
+    mode = "strict" if args.replay_strict else "unmatched tasks to the fake"
+    return f"  replay     {', '.join(args.replay)} ({args.replay_timing}, {mode})\n"
 
 
 def _is_loopback(host: str) -> bool:
@@ -186,11 +227,13 @@ def run(args: argparse.Namespace) -> int:
             error_reply="all" if args.every_error else "first",
             limits=_limits(args),
         )
+        replay = _replay(args)
         sock = bind_socket(args.host, args.port)
     except (ValueError, OSError) as exc:
         print(f"runware-testkit serve: {exc}", file=sys.stderr)
         return 2
     app = create_shared_app(config)
+    app.root_state.replay = replay
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if ":" in args.host else args.host
     base = f"http://{host}:{port}"
@@ -214,6 +257,7 @@ def run(args: argparse.Namespace) -> int:
         f"  tasks      {config.progression}"
         f"{' with progress' if config.report_progress else ''}\n"
         f"  errors     {'every error' if config.error_reply == 'all' else 'one per task'}\n"
+        f"{_replay_line(args)}"
         "Press Ctrl+C to stop.",
         flush=True,
     )

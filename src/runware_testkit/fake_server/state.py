@@ -31,6 +31,7 @@ from .journal import Journal
 from .outbound.delivery import Allowlist, Delivery, tls_context
 from .outbound.notify import notify_finished
 from .protocol.sessions import SessionRegistry
+from .replay.session import ReplaySession
 
 __all__ = ["IN_PROCESS_HOST", "ServerState"]
 
@@ -80,6 +81,8 @@ class ServerState:
         self.base_url: str | None = self.config.base_url
         """Public base URL: the configured one, else the first one a request came in on."""
         self.delivery = Delivery(self.journal, self.allowlist.entries, self.http_client)
+        self.replay: ReplaySession | None = None
+        """Recorded cassettes answering before the contract-driven fake (see `replay`)."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._jobs: set[asyncio.Future[Any] | concurrent.futures.Future[Any]] = set()
         self._jobs_lock = threading.Lock()
@@ -174,8 +177,17 @@ class ServerState:
         await self.drain(timeout)
         self.engine.close()
 
+    def clock_moved(self) -> None:
+        """Tell the parts that follow the clock that a manual clock was moved: replayed
+        deliveries whose time has come go out."""
+        if self.replay is not None:
+            self.replay.release_due(self)
+
     def reset(self) -> None:
-        """Forget tasks, media, sessions, journal entries, scenarios and sink contents."""
+        """Forget tasks, media, sessions, journal entries, scenarios, sink contents and what a
+        replay has played so far."""
+        if self.replay is not None:
+            self.replay.reset()
         self.engine.reset()
         self.sessions.clear()
         self.journal.clear()

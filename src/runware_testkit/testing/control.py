@@ -16,6 +16,7 @@ from typing import Any
 
 from ..fake_server.faults.scenarios import Scenario, check_error_code, describe_error
 from ..fake_server.outbound.delivery import Delivery
+from ..fake_server.replay.session import ReplaySession
 from ..fake_server.state import ServerState
 from .control_base import ControlBase
 from .options import FakeOptions
@@ -29,6 +30,18 @@ DRAIN_TIMEOUT = 10.0
 async def _no_wait(seconds: float) -> None:
     """Stands in for the wait between webhook retries: tests never sleep for real."""
     await asyncio.sleep(0)
+
+
+def _replay(options: FakeOptions) -> ReplaySession | None:
+    """The replay session of `options`' cassettes; a `CassetteError` (a ValueError naming the
+    file and line) for a bad one."""
+    if not options.cassette:
+        return None
+    from ..fake_server.replay.load import load_session
+
+    return load_session(
+        options.cassette, strict=options.replay == "strict", timing=options.replay_timing
+    )
 
 
 class FakeControl(ControlBase):
@@ -67,6 +80,7 @@ class FakeControl(ControlBase):
         )
         state.engine.default_progression = options.progression
         state.engine.reseed(options.seed)
+        state.replay = _replay(options)
         for scenario in options.scenarios:
             state.scenarios.add(scenario)
         self._install_delivery()
@@ -159,6 +173,7 @@ class FakeControl(ControlBase):
             )
         now = advance(seconds)
         finished = self._off_loop(self.state.engine.settle)
+        self._off_loop(self.state.clock_moved)
         return {"now": now, "finished": [record.task_uuid for record in finished]}
 
     def complete(self, task_uuid: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from os import PathLike
 from typing import Any
 
 from ..fake_server.config import DEV_API_KEY, ERROR_REPLIES
@@ -30,6 +31,10 @@ DEFAULT_BASE_URL = "https://api.runware.ai/v1"
 """Runware's REST endpoint: what `runware_mock` routes into the fake by default."""
 DEFAULT_WS_URL = "wss://ws-api.runware.ai/v1"
 """Runware's WebSocket endpoint."""
+REPLAY_MODES: tuple[str, ...] = ("fallback", "strict")
+"""What a replaying fake does with a task no recording matches."""
+REPLAY_TIMINGS: tuple[str, ...] = ("compressed", "real")
+"""How a replaying fake paces the recorded states (see `fake_server.replay.pacing`)."""
 CLIENT_LIBRARIES: tuple[str, ...] = ("httpx", "aiohttp", "requests")
 """Client libraries `runware_mock` can route into the fake in-process."""
 
@@ -65,8 +70,33 @@ class FakeOptions:
     (needs ``aioresponses``), ``requests`` (needs ``responses``); None: httpx plus each of the
     others whose mocking library is installed."""
 
+    cassette: str | tuple[str, ...] | None = None
+    """Recorded cassettes (docs/cassettes.md) the fake answers from first: paths, relative to
+    the test file when given in the marker; None: no replay."""
+    replay: str = "fallback"
+    """With a cassette: ``"fallback"`` answers a task no recording matches from the contract;
+    ``"strict"`` refuses it with ``replayNoMatch`` naming the closest recorded request."""
+    replay_timing: str = "compressed"
+    """With a cassette: ``"compressed"`` (each poll gets the next recorded state) or ``"real"``
+    (the recorded times on the fake's clock)."""
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "progression", str(parse_progression(self.progression)))
+        if self.cassette is not None:
+            paths = (self.cassette,) if isinstance(self.cassette, str | PathLike) else self.cassette
+            paths = tuple(str(p) for p in paths)
+            if not paths:
+                raise ValueError("cassette needs at least one path")
+            object.__setattr__(self, "cassette", paths)
+        if self.replay not in REPLAY_MODES:
+            raise ValueError(
+                f"replay must be one of {', '.join(REPLAY_MODES)}, got {self.replay!r}"
+            )
+        if self.replay_timing not in REPLAY_TIMINGS:
+            raise ValueError(
+                f"replay_timing must be one of {', '.join(REPLAY_TIMINGS)}, "
+                f"got {self.replay_timing!r}"
+            )
         seed = self.seed
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise ValueError(f"seed must be an integer or None, got {seed!r}")

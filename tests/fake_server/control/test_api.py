@@ -172,6 +172,7 @@ async def test_clock_read_and_advance(client, state):
     assert answer.status_code == 200
     assert answer.json() == {"now": 1002.5, "finished": []}
     assert state.clock.now() == 1002.5
+    assert state.clock_moves == 1  # replayed deliveries due by then go out
 
 
 async def test_clock_advance_settles_time_based_tasks(client, state):

@@ -317,6 +317,7 @@ def control_routes(state: Any) -> list[Route]:
         _only_keys(body, {"seconds"})
         now = clock.advance(seconds)
         finished = state.engine.settle()
+        state.clock_moved()
         return json_response({"now": now, "finished": [task.task_uuid for task in finished]})
 
     async def list_tasks(request: Request) -> Response:

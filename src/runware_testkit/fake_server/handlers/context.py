@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..protocol.sessions import Session
 
@@ -15,10 +17,13 @@ class Context:
 
     ``request_base`` is the base URL the request came in on (``http://host:port/``), used for
     links when the server has no configured base URL; ``session`` is the WebSocket session (None
-    over REST), which is told about accepted tasks so their results can be replayed.
+    over REST), which is told about accepted tasks so their results can be replayed; ``push``
+    sends a frame on that WebSocket later (None over REST), which a replayed task uses for the
+    frames the server pushed unasked when it was recorded.
     """
 
     api_key: str
     request_base: str | None = None
     dry_run: bool = False
     session: Session | None = None
+    push: Callable[[dict[str, Any]], Awaitable[None]] | None = None

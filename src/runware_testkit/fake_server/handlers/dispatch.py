@@ -9,6 +9,10 @@ first task, it is ``invalidTaskOrder``. An unexpected exception becomes a journa
 ``internalServerError`` (HTTP 500), never a traceback.
 
 Dry run: nothing is stored or started; each handler answers ``"dryRun": true`` items.
+
+Replay: when the state holds a `replay.ReplaySession` (``serve --replay``, a test's cassette),
+a task is first offered to it; what it answers from the recordings is the reply, and what it
+leaves (None) is handled as above.
 """
 
 from __future__ import annotations
@@ -80,6 +84,13 @@ class Dispatcher:
             )
         head = task_head(task)
         task_type = task.get("taskType")
+        replay = self.state.replay
+        if replay is not None and task_type != "authentication" and not ctx.dry_run:
+            replayed = await replay.answer(
+                task, self.state, request_base=ctx.request_base, push=ctx.push
+            )
+            if replayed is not None:
+                return replayed
         if task_type == "authentication":
             return TaskReply.error(
                 400,

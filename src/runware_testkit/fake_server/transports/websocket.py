@@ -198,6 +198,7 @@ class _Connection:
             request_base=self.request_base,
             dry_run=self.dry_run,
             session=session,
+            push=self._send,
         )
         await self._send(
             {"data": [{"taskType": "authentication", "connectionSessionUUID": session.uuid}]}
