@@ -1,0 +1,195 @@
+"""Applicator keywords that skip the subschemas an instance already passes.
+
+jsonschema's error search walks every subschema of a schema, valid parts included: for a task
+with three bad values out of twenty, most of the time goes into proving the other seventeen
+good. `SubschemaChecks` answers "does this value pass this subschema?" with the fast engine
+(``jsonschema_rs``, one compiled validator per subschema, built on first use), and
+`keywords` gives replacements for ``properties``, ``items``, ``allOf``, ``anyOf``,
+``oneOf``, ``not`` and ``if`` that descend only into the parts that fail. A part the fast
+engine passes yields no error in the Python engine either (the two engines agree, which the
+valid path already relies on), so the errors, their order and their paths are unchanged.
+
+When the fast engine cannot answer (not installed, a subschema holding a ``$ref``, a value it
+cannot convert), the keyword does exactly what jsonschema's own does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from jsonschema import ValidationError
+from jsonschema import _keywords as jsonschema_keywords
+
+from .formats import FORMATS
+
+try:  # optional accelerator
+    import jsonschema_rs
+except ImportError:  # pragma: no cover - exercised only without the wheel
+    jsonschema_rs = None
+
+__all__ = ["SubschemaChecks", "fast_engine", "keywords"]
+
+Keyword = Callable[[Any, Any, Any, Any], Iterator[ValidationError]]
+
+
+class SubschemaChecks:
+    """Fast validity answers for the subschemas of one schema (cached by object identity).
+
+    The cache holds each subschema it was asked about, so an identity is never reused while
+    its answer is kept; the schemas belong to one compiled contract schema and live as long.
+    """
+
+    def __init__(self) -> None:
+        self._engines: dict[int, tuple[Any, Any]] = {}
+
+    def passes(self, subschema: Any, instance: Any) -> bool:
+        """True only when the fast engine says ``instance`` passes ``subschema``; False when it
+        fails or when the fast engine cannot tell."""
+        held = self._engines.get(id(subschema))
+        if held is None:
+            held = (subschema, fast_engine(subschema))
+            self._engines[id(subschema)] = held
+        engine = held[1]
+        if engine is None:
+            return False
+        try:
+            return bool(engine.is_valid(instance))
+        except Exception:  # a value the fast engine cannot convert
+            return False
+
+    def decides(self, subschema: Any, instance: Any) -> bool | None:
+        """The fast engine's verdict, or None when it cannot tell."""
+        held = self._engines.get(id(subschema))
+        if held is None:
+            held = (subschema, fast_engine(subschema))
+            self._engines[id(subschema)] = held
+        engine = held[1]
+        if engine is None:
+            return None
+        try:
+            return bool(engine.is_valid(instance))
+        except Exception:
+            return None
+
+
+def keywords(checks: SubschemaChecks) -> dict[str, Keyword]:
+    """Replacements for jsonschema's applicator keywords that skip passing subschemas."""
+    passes = checks.passes
+
+    def properties(validator: Any, props: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if not isinstance(instance, dict):
+            return
+        for name, subschema in props.items():
+            if name in instance:
+                value = instance[name]
+                if passes(subschema, value):
+                    continue
+                yield from validator.descend(value, subschema, path=name, schema_path=name)
+
+    def items(validator: Any, each: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if each is False or not isinstance(instance, list):
+            yield from jsonschema_keywords.items(validator, each, instance, schema)
+            return
+        prefix = len(schema.get("prefixItems", []))
+        for index in range(prefix, len(instance)):
+            if passes(each, instance[index]):
+                continue
+            yield from validator.descend(instance=instance[index], schema=each, path=index)
+
+    def all_of(validator: Any, branches: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        for index, subschema in enumerate(branches):
+            if passes(subschema, instance):
+                continue
+            yield from validator.descend(instance, subschema, schema_path=index)
+
+    def any_of(validator: Any, branches: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        found = []
+        for index, subschema in enumerate(branches):
+            if passes(subschema, instance):
+                return
+            errors = list(validator.descend(instance, subschema, schema_path=index))
+            if not errors:
+                return
+            found.extend(errors)
+        yield ValidationError(
+            f"{instance!r} is not valid under any of the given schemas", context=found
+        )
+
+    def one_of(validator: Any, branches: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        found = []
+        first_valid: Any = None
+        rest = len(branches)
+        for index, subschema in enumerate(branches):
+            if passes(subschema, instance):
+                errors = []
+            else:
+                errors = list(validator.descend(instance, subschema, schema_path=index))
+            if not errors:
+                first_valid, rest = subschema, index + 1
+                break
+            found.extend(errors)
+        else:
+            yield ValidationError(
+                f"{instance!r} is not valid under any of the given schemas", context=found
+            )
+        more = [each for each in branches[rest:] if _valid(checks, validator, each, instance)]
+        if more:
+            more.append(first_valid)
+            reprs = ", ".join(repr(each) for each in more)
+            yield ValidationError(f"{instance!r} is valid under each of {reprs}")
+
+    def not_(validator: Any, excluded: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if _valid(checks, validator, excluded, instance):
+            yield ValidationError(f"{instance!r} should not be valid under {excluded!r}")
+
+    def if_(validator: Any, condition: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if _valid(checks, validator, condition, instance):
+            branch = "then"
+        else:
+            branch = "else"
+        if branch in schema and not passes(schema[branch], instance):
+            yield from validator.descend(instance, schema[branch], schema_path=branch)
+
+    return {
+        "properties": properties,
+        "items": items,
+        "allOf": all_of,
+        "anyOf": any_of,
+        "oneOf": one_of,
+        "not": not_,
+        "if": if_,
+    }
+
+
+def _valid(checks: SubschemaChecks, validator: Any, subschema: Any, instance: Any) -> bool:
+    verdict = checks.decides(subschema, instance)
+    if verdict is None:
+        return bool(validator.evolve(schema=subschema).is_valid(instance))
+    return verdict
+
+
+def fast_engine(subschema: Any) -> Any:
+    """A ``jsonschema_rs`` validator for ``subschema``, or None when the fast engine is not
+    installed, the schema holds a reference (only the Python engine has the registry) or the
+    fast engine rejects it. It uses the kit's format functions, as the Python engine does."""
+    if jsonschema_rs is None or not isinstance(subschema, dict | bool) or _has_ref(subschema):
+        return None
+    try:
+        return jsonschema_rs.Draft202012Validator(
+            subschema, formats=dict(FORMATS), validate_formats=True
+        )
+    except Exception:  # a subschema the fast engine rejects: Python decides
+        return None
+
+
+def _has_ref(node: Any) -> bool:
+    if isinstance(node, dict):
+        return (
+            "$ref" in node
+            or "$dynamicRef" in node
+            or any(_has_ref(v) for v in node.values())
+        )
+    if isinstance(node, list):
+        return any(_has_ref(v) for v in node)
+    return False
