@@ -82,6 +82,9 @@ class Compiled:
     rules: tuple[SemanticRule, ...] = ()
     model: ModelContract | None = None
     documentation: str | None = field(default=None)
+    lookups: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Answers read from ``schema`` by path (documentation anchors, API types), kept by the
+    error translator: the schema never changes, so each is worked out once."""
 
     def is_valid(self, instance: Any) -> bool:
         """True when ``instance`` passes the schema (extension rules not included)."""

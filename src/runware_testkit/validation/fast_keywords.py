@@ -30,6 +30,13 @@ except ImportError:  # pragma: no cover - exercised only without the wheel
 
 __all__ = ["SubschemaChecks", "fast_engine", "keywords"]
 
+# Keywords that open a new resolution scope: a subschema holding one gets jsonschema's own descent.
+_SCOPE_KEYWORDS = frozenset({"$id", "$anchor", "$dynamicAnchor"})
+
+# Validators kept per (subschema, parent); a bound against parents made afresh on each call
+# (a ``$ref`` target is entered through a new validator every time).
+_MAX_EVOLVED = 4096
+
 Keyword = Callable[[Any, Any, Any, Any], Iterator[ValidationError]]
 
 
@@ -42,6 +49,36 @@ class SubschemaChecks:
 
     def __init__(self) -> None:
         self._engines: dict[int, tuple[Any, Any]] = {}
+        self._evolved: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
+
+    def descend(
+        self,
+        validator: Any,
+        instance: Any,
+        subschema: Any,
+        path: str | int | None = None,
+        schema_path: str | int | None = None,
+    ) -> Iterator[ValidationError]:
+        """``validator.descend(...)``: the same errors with the same paths, from a validator
+        for ``subschema`` built once (jsonschema builds one per call). Only a subschema that
+        opens no new scope (no ``$id``, ``$anchor``, ``$dynamicAnchor``) is kept, as its
+        validator resolves references exactly like its parent's."""
+        if not isinstance(subschema, dict) or not _SCOPE_KEYWORDS.isdisjoint(subschema):
+            yield from validator.descend(instance, subschema, path=path, schema_path=schema_path)
+            return
+        key = (id(subschema), id(validator))
+        held = self._evolved.get(key)
+        if held is None:
+            if len(self._evolved) >= _MAX_EVOLVED:
+                self._evolved.clear()
+            held = (subschema, validator, validator.evolve(schema=subschema))
+            self._evolved[key] = held
+        for error in held[2].iter_errors(instance):
+            if path is not None:
+                error.path.appendleft(path)
+            if schema_path is not None:
+                error.schema_path.appendleft(schema_path)
+            yield error
 
     def passes(self, subschema: Any, instance: Any) -> bool:
         """True only when the fast engine says ``instance`` passes ``subschema``; False when it
@@ -75,7 +112,7 @@ class SubschemaChecks:
 
 def keywords(checks: SubschemaChecks) -> dict[str, Keyword]:
     """Replacements for jsonschema's applicator keywords that skip passing subschemas."""
-    passes = checks.passes
+    passes, descend = checks.passes, checks.descend
 
     def properties(validator: Any, props: Any, instance: Any, schema: Any) -> Iterator[Any]:
         if not isinstance(instance, dict):
@@ -85,7 +122,7 @@ def keywords(checks: SubschemaChecks) -> dict[str, Keyword]:
                 value = instance[name]
                 if passes(subschema, value):
                     continue
-                yield from validator.descend(value, subschema, path=name, schema_path=name)
+                yield from descend(validator, value, subschema, path=name, schema_path=name)
 
     def items(validator: Any, each: Any, instance: Any, schema: Any) -> Iterator[Any]:
         if each is False or not isinstance(instance, list):
@@ -95,20 +132,20 @@ def keywords(checks: SubschemaChecks) -> dict[str, Keyword]:
         for index in range(prefix, len(instance)):
             if passes(each, instance[index]):
                 continue
-            yield from validator.descend(instance=instance[index], schema=each, path=index)
+            yield from descend(validator, instance[index], each, path=index)
 
     def all_of(validator: Any, branches: Any, instance: Any, schema: Any) -> Iterator[Any]:
         for index, subschema in enumerate(branches):
             if passes(subschema, instance):
                 continue
-            yield from validator.descend(instance, subschema, schema_path=index)
+            yield from descend(validator, instance, subschema, schema_path=index)
 
     def any_of(validator: Any, branches: Any, instance: Any, schema: Any) -> Iterator[Any]:
         found = []
         for index, subschema in enumerate(branches):
             if passes(subschema, instance):
                 return
-            errors = list(validator.descend(instance, subschema, schema_path=index))
+            errors = list(descend(validator, instance, subschema, schema_path=index))
             if not errors:
                 return
             found.extend(errors)
@@ -124,7 +161,7 @@ def keywords(checks: SubschemaChecks) -> dict[str, Keyword]:
             if passes(subschema, instance):
                 errors = []
             else:
-                errors = list(validator.descend(instance, subschema, schema_path=index))
+                errors = list(descend(validator, instance, subschema, schema_path=index))
             if not errors:
                 first_valid, rest = subschema, index + 1
                 break
@@ -149,7 +186,7 @@ def keywords(checks: SubschemaChecks) -> dict[str, Keyword]:
         else:
             branch = "else"
         if branch in schema and not passes(schema[branch], instance):
-            yield from validator.descend(instance, schema[branch], schema_path=branch)
+            yield from descend(validator, instance, schema[branch], schema_path=branch)
 
     return {
         "properties": properties,
