@@ -61,8 +61,8 @@ For a broken pair ``{Param}`` is the missing partner (width without height: ``mi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from enum import StrEnum
+from functools import lru_cache
 
 __all__ = ["RULES", "Kind", "Rule", "code_for", "param_name", "rule_for"]
 

@@ -83,30 +83,21 @@ class SubschemaChecks:
     def passes(self, subschema: Any, instance: Any) -> bool:
         """True only when the fast engine says ``instance`` passes ``subschema``; False when it
         fails or when the fast engine cannot tell."""
-        held = self._engines.get(id(subschema))
-        if held is None:
-            held = (subschema, fast_engine(subschema))
-            self._engines[id(subschema)] = held
-        engine = held[1]
-        if engine is None:
-            return False
-        try:
-            return bool(engine.is_valid(instance))
-        except Exception:  # a value the fast engine cannot convert
-            return False
+        return self.decides(subschema, instance) is True
 
     def decides(self, subschema: Any, instance: Any) -> bool | None:
         """The fast engine's verdict, or None when it cannot tell."""
         held = self._engines.get(id(subschema))
         if held is None:
-            held = (subschema, fast_engine(subschema))
+            engine = fast_engine(subschema)
+            held = (subschema, engine.is_valid if engine is not None else None)
             self._engines[id(subschema)] = held
-        engine = held[1]
-        if engine is None:
+        is_valid = held[1]
+        if is_valid is None:
             return None
         try:
-            return bool(engine.is_valid(instance))
-        except Exception:
+            return bool(is_valid(instance))
+        except Exception:  # a value the fast engine cannot convert
             return None
 
 
@@ -181,10 +172,7 @@ def keywords(checks: SubschemaChecks) -> dict[str, Keyword]:
             yield ValidationError(f"{instance!r} should not be valid under {excluded!r}")
 
     def if_(validator: Any, condition: Any, instance: Any, schema: Any) -> Iterator[Any]:
-        if _valid(checks, validator, condition, instance):
-            branch = "then"
-        else:
-            branch = "else"
+        branch = "then" if _valid(checks, validator, condition, instance) else "else"
         if branch in schema and not passes(schema[branch], instance):
             yield from descend(validator, instance, schema[branch], schema_path=branch)
 
@@ -222,11 +210,7 @@ def fast_engine(subschema: Any) -> Any:
 
 def _has_ref(node: Any) -> bool:
     if isinstance(node, dict):
-        return (
-            "$ref" in node
-            or "$dynamicRef" in node
-            or any(_has_ref(v) for v in node.values())
-        )
+        return "$ref" in node or "$dynamicRef" in node or any(_has_ref(v) for v in node.values())
     if isinstance(node, list):
         return any(_has_ref(v) for v in node)
     return False
