@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import struct
 import zlib
+from functools import lru_cache
 from typing import Literal
 
 from hypothesis import strategies as st
@@ -56,16 +57,24 @@ def urls(
     With ``extensions`` the path ends in a file name with one of them (media URLs).
     """
 
+    # Every strategy built once here, not on each draw (building one costs more than drawing).
+    scheme_of, host_of = st.sampled_from(schemes), st.sampled_from(hosts)
+    port_of = st.none() | st.integers(1024, 65535)
+    segments_of = _segments(0 if extensions else 1, 3)
+    name_of = st.text(_SEGMENT_ALPHABET, min_size=1, max_size=12)
+    extension_of = st.sampled_from(extensions) if extensions else st.nothing()
+    query_of = st.none() | st.text(_SEGMENT_ALPHABET, min_size=1, max_size=16)
+
     @st.composite
     def build(draw: st.DrawFn) -> str:
-        scheme = draw(st.sampled_from(schemes))
-        host = draw(st.sampled_from(hosts))
-        port = draw(st.none() | st.integers(1024, 65535))
-        parts = draw(_segments(0 if extensions else 1, 3))
+        scheme = draw(scheme_of)
+        host = draw(host_of)
+        port = draw(port_of)
+        parts = draw(segments_of)
         if extensions:
-            name = draw(st.text(_SEGMENT_ALPHABET, min_size=1, max_size=12))
-            parts.append(f"{name}.{draw(st.sampled_from(extensions))}")
-        query = draw(st.none() | st.text(_SEGMENT_ALPHABET, min_size=1, max_size=16))
+            name = draw(name_of)
+            parts.append(f"{name}.{draw(extension_of)}")
+        query = draw(query_of)
         netloc = host if port is None else f"{host}:{port}"
         url = f"{scheme}://{netloc}/" + "/".join(parts)
         return url if query is None else f"{url}?token={query}"
@@ -93,6 +102,16 @@ def _png(width: int, height: int, pixels: bytes) -> bytes:
     )
 
 
+@lru_cache(maxsize=64)
+def _integers(low: int, high: int) -> st.SearchStrategy[int]:
+    return st.integers(low, high)
+
+
+@lru_cache(maxsize=64)
+def _exact_bytes(size: int) -> st.SearchStrategy[bytes]:
+    return st.binary(min_size=size, max_size=size)
+
+
 @st.composite
 def png_bytes(
     draw: st.DrawFn, max_side: int = _TILE, *, min_width: int = 1, min_height: int = 1
@@ -103,13 +122,13 @@ def png_bytes(
     ``min_width``/``min_height`` (pixels) it is that size up to ``max_side`` more on each side,
     a drawn tile of at most 4 x 4 pixels repeated (real pixels, small file).
     """
-    width = draw(st.integers(min_width, max(min_width, max_side)))
-    height = draw(st.integers(min_height, max(min_height, max_side)))
+    width = draw(_integers(min_width, max(min_width, max_side)))
+    height = draw(_integers(min_height, max(min_height, max_side)))
     if width <= _TILE and height <= _TILE:
-        pixels = draw(st.binary(min_size=width * height * 3, max_size=width * height * 3))
+        pixels = draw(_exact_bytes(width * height * 3))
         return _png(width, height, pixels)
-    tile_w, tile_h = draw(st.integers(1, _TILE)), draw(st.integers(1, _TILE))
-    tile = draw(st.binary(min_size=tile_w * tile_h * 3, max_size=tile_w * tile_h * 3))
+    tile_w, tile_h = draw(_integers(1, _TILE)), draw(_integers(1, _TILE))
+    tile = draw(_exact_bytes(tile_w * tile_h * 3))
     rows = []
     for y in range(height):
         row = tile[(y % tile_h) * tile_w * 3 : (y % tile_h + 1) * tile_w * 3]
