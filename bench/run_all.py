@@ -216,6 +216,16 @@ def strategies_rows(data: dict[str, Any]) -> list[Row]:
             rows.append(("strategies", label, fmt(kit["valid_per_s"]), f"n/a ({reason})", "-"))
             continue
         rows.append(compare("strategies", label, kit["valid_per_s"], peer["valid_per_s"], name))
+        if "valid_per_cpu_s" in kit and "valid_per_cpu_s" in peer:
+            rows.append(
+                compare(
+                    "strategies",
+                    f"valid examples per CPU s, {air}",
+                    kit["valid_per_cpu_s"],
+                    peer["valid_per_cpu_s"],
+                    name,
+                )
+            )
         rows.append(
             (
                 "strategies",
