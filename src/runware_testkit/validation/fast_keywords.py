@@ -50,6 +50,7 @@ class SubschemaChecks:
     def __init__(self) -> None:
         self._engines: dict[int, tuple[Any, Any]] = {}
         self._evolved: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
+        self._consts: dict[int, tuple[Any, bool]] = {}
 
     def descend(
         self,
@@ -79,6 +80,19 @@ class SubschemaChecks:
             if schema_path is not None:
                 error.schema_path.appendleft(schema_path)
             yield error
+
+    def only_const(self, validator: Any, subschema: Any) -> bool:
+        """True when ``const`` is the only keyword of ``subschema`` that validates anything
+        (the others are annotations such as ``title``)."""
+        held = self._consts.get(id(subschema))
+        if held is None:
+            alone = (
+                isinstance(subschema, dict)
+                and "const" in subschema
+                and not any(k in validator.VALIDATORS for k in subschema if k != "const")
+            )
+            held = self._consts[id(subschema)] = (subschema, alone)
+        return held[1]
 
     def passes(self, subschema: Any, instance: Any) -> bool:
         """True only when the fast engine says ``instance`` passes ``subschema``; False when it
@@ -131,12 +145,31 @@ def keywords(checks: SubschemaChecks) -> dict[str, Keyword]:
                 continue
             yield from descend(validator, instance, subschema, schema_path=index)
 
+    def branch(validator: Any, instance: Any, subschema: Any, index: int) -> list[Any]:
+        """The errors of alternative ``index``, as jsonschema's descent would give them."""
+        verdict = checks.decides(subschema, instance)
+        if verdict is True:
+            return []
+        if verdict is False and checks.only_const(validator, subschema):
+            # Runware's enum style, a oneOf of {"const": ...}: the one error jsonschema's
+            # ``const`` keyword raises, built without a descent.
+            const = subschema["const"]
+            error = ValidationError(
+                f"{const!r} was expected",
+                validator="const",
+                validator_value=const,
+                instance=instance,
+                schema=subschema,
+                schema_path=[index, "const"],
+                type_checker=validator.TYPE_CHECKER,
+            )
+            return [error]
+        return list(descend(validator, instance, subschema, schema_path=index))
+
     def any_of(validator: Any, branches: Any, instance: Any, schema: Any) -> Iterator[Any]:
         found = []
         for index, subschema in enumerate(branches):
-            if passes(subschema, instance):
-                return
-            errors = list(descend(validator, instance, subschema, schema_path=index))
+            errors = branch(validator, instance, subschema, index)
             if not errors:
                 return
             found.extend(errors)
@@ -149,10 +182,7 @@ def keywords(checks: SubschemaChecks) -> dict[str, Keyword]:
         first_valid: Any = None
         rest = len(branches)
         for index, subschema in enumerate(branches):
-            if passes(subschema, instance):
-                errors = []
-            else:
-                errors = list(descend(validator, instance, subschema, schema_path=index))
+            errors = branch(validator, instance, subschema, index)
             if not errors:
                 first_valid, rest = subschema, index + 1
                 break
