@@ -22,7 +22,7 @@ virtualenv (``.venv-bench-hjs``, created on first use with hypothesis 6.98.0) as
 (``bench/hjs_worker.py``) that prints its examples as JSON; checking happens here.
 
 Usage: ``.venv/bin/python bench/strategies.py [--examples N] [--model AIR] [--imported AIR]
-[--quick] [--json PATH]``
+[--imported-examples N] [--quick] [--json PATH]``
 """
 
 from __future__ import annotations
@@ -221,16 +221,26 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=300)
     parser.add_argument("--model", default="runway:2@1")
     parser.add_argument("--imported", default=IMPORTED, help="a model of the published documents")
+    parser.add_argument(
+        "--imported-examples",
+        type=int,
+        default=100,
+        help="examples per side for --imported (hypothesis-jsonschema draws ~1-3/s there)",
+    )
     parser.add_argument("--quick", action="store_true", help="smoke run: 30 examples")
     parser.add_argument("--json", help="write the figures to this JSON file")
     args = parser.parse_args()
     if args.quick:
-        args.examples = 30
+        args.examples = args.imported_examples = 30
+    imported = published_items(args.imported)
     measured = [
         measure(args.model, *generated_request(args.model), args.examples, TIMEOUT_S),
-        measure(args.imported, *published_items(args.imported), args.examples, IMPORTED_TIMEOUT_S),
+        measure(args.imported, *imported, args.imported_examples, IMPORTED_TIMEOUT_S),
     ]
-    print(f"{args.examples} examples per side; {machine()}")
+    print(
+        f"{args.examples} examples per side ({args.imported_examples} for {args.imported}); "
+        f"{machine()}"
+    )
     print(f"independent check: {INDEPENDENT}; kit check: {KIT_CHECK}")
     for figures in measured:
         _print_model(figures)
