@@ -2,7 +2,10 @@
 
 Runs inside the isolated venv bench/strategies.py creates (hypothesis 6.98.0 and
 hypothesis-jsonschema 0.23.1, which fail on current Hypothesis); it imports nothing from
-runware-testkit. Usage: hjs_worker.py SCHEMA_FILE EXAMPLES
+runware-testkit. hypothesis-jsonschema draws ``uri`` strings itself but has no strategy for
+the ``uuid`` format (it would draw any string), so it gets one through ``custom_formats``:
+Hypothesis' own ``uuids()``, as a user of the library would write it. Usage:
+hjs_worker.py SCHEMA_FILE EXAMPLES
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ import time
 from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
+
+#: Formats of Runware's schemas that hypothesis-jsonschema does not draw by itself.
+CUSTOM_FORMATS = {"uuid": st.uuids().map(str)}
 
 
 def main() -> None:
@@ -21,7 +28,7 @@ def main() -> None:
     schema = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     count = int(sys.argv[2])
     started = time.perf_counter()
-    strategy = from_schema(schema)
+    strategy = from_schema(schema, custom_formats=CUSTOM_FORMATS)
     strategy.validate()
     setup = time.perf_counter() - started
     drawn: list[object] = []
@@ -37,10 +44,17 @@ def main() -> None:
     def collect(value: object) -> None:
         drawn.append(value)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     collect()
-    elapsed = time.perf_counter() - started
-    print(json.dumps({"setup_s": setup, "elapsed_s": elapsed, "examples": drawn}))
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    report = {
+        "setup_s": setup,
+        "elapsed_s": elapsed,
+        "cpu_s": cpu,
+        "custom_formats": sorted(CUSTOM_FORMATS),
+        "examples": drawn,
+    }
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":

@@ -1,24 +1,28 @@
 """Valid requests per second: runware-testkit's ``requests()`` vs hypothesis-jsonschema.
 
-Both draw ``runway:2@1`` tasks from the same generated request schema
-(``schemas/models/runway-aleph/request.schema.json``) under the same Hypothesis settings
-(generate phase only, no database, no deadline, health checks off). Every example is then checked
-with ``validate_request``; "valid/s" counts only the examples it accepts.
+Two models, each drawn by both generators from the same schema under the same Hypothesis
+settings (generate phase only, no database, no deadline, health checks off):
 
-A second measurement does the same for one model imported from Runware's published per-model
-OpenAPI documents (``--imported``, default ``bytedance:seedance@2.5``, whose task object carries
-exclusions, if/then rules and width/height presets), drawn from the kit's imported request
-schema. Those examples are checked with plain jsonschema (``Draft202012Validator`` with the
-kit's ``uuid``/``uri`` format checks) on the document's ``components.schemas.RequestBody.items``
-as Runware publishes it (``contract/schemas/``), an oracle independent of the kit's importer and
-validator; hypothesis-jsonschema draws from that same published schema.
+- ``runway:2@1`` (``--model``): the kit's generated request schema
+  (``schemas/models/runway-aleph/request.schema.json``);
+- ``bytedance:seedance@2.5`` (``--imported``): the task object as Runware publishes it
+  (``components.schemas.RequestBody.items`` of its document in ``contract/schemas/``); the kit
+  draws from its own import of that document.
+
+hypothesis-jsonschema gets the ``custom_formats`` it lacks (``uuid``: Hypothesis' ``uuids()``;
+it draws ``uri`` itself), see ``bench/hjs_worker.py``. Both generators' examples are judged by
+the same independent check: plain jsonschema (``Draft202012Validator`` with jsonschema's own
+``FormatChecker``) on that same schema; "valid/s" counts the examples it accepts. Beside it,
+the kit's own stricter check (``validate_request``: the kit's format functions, including
+``uri``, which jsonschema's checker skips without the ``rfc3987`` package, plus the rules
+hypothesis-jsonschema cannot know, such as ``x-uuid-version`` and ``x-step``).
 
 hypothesis-jsonschema 0.23.1 does not run on current Hypothesis, so its side runs in an isolated
 virtualenv (``.venv-bench-hjs``, created on first use with hypothesis 6.98.0) as a subprocess
-(``bench/hjs_worker.py``) that prints its examples as JSON; validation happens here.
+(``bench/hjs_worker.py``) that prints its examples as JSON; checking happens here.
 
 Usage: ``.venv/bin/python bench/strategies.py [--examples N] [--model AIR] [--imported AIR]
-[--quick] [--json PATH]``
+[--imported-examples N] [--quick] [--json PATH]``
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import hypothesis
 from common import OUT, write_json
@@ -43,13 +47,16 @@ from runware_testkit import validate_request
 from runware_testkit.contract import Contract, load_contract
 from runware_testkit.resources import contract_dir
 from runware_testkit.strategies import requests
-from runware_testkit.validation.formats import format_checker
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORTED = "bytedance:seedance@2.5"
 HJS_VENV = ROOT / ".venv-bench-hjs"
 HJS_PINS = ["hypothesis==6.98.0", "hypothesis-jsonschema==0.23.1", "jsonschema"]
 WORKER = Path(__file__).resolve().parent / "hjs_worker.py"
+KIT = "runware_testkit.strategies.requests"
+HJS = "hypothesis_jsonschema.from_schema"
+INDEPENDENT = "jsonschema Draft202012Validator + jsonschema FormatChecker, same schema"
+KIT_CHECK = "runware_testkit validate_request"
 TIMEOUT_S = 50
 #: hypothesis-jsonschema spends ~45 s setting up the Seedance 2.5 schema (its allOf of rules).
 IMPORTED_TIMEOUT_S = 300
@@ -65,10 +72,18 @@ def ensure_hjs_venv() -> Path:
     return python
 
 
+class Timing(NamedTuple):
+    """Wall-clock and CPU seconds of one side's drawing (CPU time is what the machine's other
+    work disturbs least; both sides run one process each)."""
+
+    wall: float
+    cpu: float
+
+
 def run_kit(
     model: str, count: int, contract: Contract | None = None
-) -> tuple[float, list[dict[str, Any]]]:
-    """Seconds spent drawing ``count`` examples of ``requests(model)``, and the examples."""
+) -> tuple[Timing, list[dict[str, Any]]]:
+    """Time spent drawing ``count`` examples of ``requests(model)``, and the examples."""
     drawn: list[dict[str, Any]] = []
 
     @settings(
@@ -82,15 +97,15 @@ def run_kit(
     def collect(task: dict[str, Any]) -> None:
         drawn.append(task)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     collect()
-    return time.perf_counter() - started, drawn
+    return Timing(time.perf_counter() - started, time.process_time() - cpu), drawn
 
 
 def run_hjs(
     schema_file: Path, count: int, timeout: float = TIMEOUT_S
-) -> tuple[float, float, list[Any]]:
-    """Setup seconds, drawing seconds and examples of hypothesis-jsonschema's ``from_schema``."""
+) -> tuple[float, Timing, list[Any]]:
+    """Setup seconds, drawing time and examples of hypothesis-jsonschema's ``from_schema``."""
     python = ensure_hjs_venv()
     done = subprocess.run(
         [str(python), str(WORKER), str(schema_file), str(count)],
@@ -100,21 +115,36 @@ def run_hjs(
         check=True,
     )
     report = json.loads(done.stdout)
-    return report["setup_s"], report["elapsed_s"], report["examples"]
+    timing = Timing(report["elapsed_s"], report.get("cpu_s", report["elapsed_s"]))
+    return report["setup_s"], timing, report["examples"]
 
 
-def rejected(examples: list[Any]) -> tuple[int, int, collections.Counter[str]]:
-    """How many examples the validator rejects, how many for more than a bad taskUUID, and
-    its error codes over them."""
+def independent_check(
+    schema: dict[str, Any], examples: list[Any]
+) -> tuple[int, collections.Counter[str]]:
+    """How many examples plain jsonschema rejects on ``schema`` (Draft 2020-12 with
+    jsonschema's own FormatChecker), and the failing keywords."""
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    keywords: collections.Counter[str] = collections.Counter()
+    bad = 0
+    for example in examples:
+        errors = list(validator.iter_errors(example))
+        if errors:
+            bad += 1
+            keywords.update({str(e.validator) for e in errors})
+    return bad, keywords
+
+
+def kit_check(examples: list[Any]) -> tuple[int, collections.Counter[str]]:
+    """How many examples the kit's validator rejects, and its error codes over them."""
     codes: collections.Counter[str] = collections.Counter()
-    bad = beyond_uuid = 0
+    bad = 0
     for example in examples:
         errors = validate_request(example)
         if errors:
             bad += 1
             codes.update({e.code for e in errors})
-            beyond_uuid += any(e.parameter != "taskUUID" for e in errors)
-    return bad, beyond_uuid, codes
+    return bad, codes
 
 
 def published_items(air: str) -> tuple[dict[str, Any], str]:
@@ -127,50 +157,48 @@ def published_items(air: str) -> tuple[dict[str, Any], str]:
     raise SystemExit(f"no published document of {air} in {contract_dir() / 'schemas'}")
 
 
-def rejected_by_schema(
-    schema: dict[str, Any], examples: list[Any]
-) -> tuple[int, collections.Counter[str]]:
-    """How many examples plain jsonschema rejects on ``schema``, and the failing keywords."""
-    validator = Draft202012Validator(schema, format_checker=format_checker())
-    keywords: collections.Counter[str] = collections.Counter()
-    bad = 0
-    for example in examples:
-        errors = list(validator.iter_errors(example))
-        if errors:
-            bad += 1
-            keywords.update({str(e.validator) for e in errors})
-    return bad, keywords
-
-
-def measure_imported(air: str, count: int) -> dict[str, Any]:
-    """Kit and hypothesis-jsonschema on the imported model ``air``, checked by jsonschema on
-    the published schema."""
-    contract: Contract = load_contract()
-    if contract.model(air) is None:
+def generated_request(air: str) -> tuple[dict[str, Any], str]:
+    """The kit's generated request schema of ``air``, and where it was read."""
+    contract = load_contract()
+    model = contract.model(air)
+    if model is None:
         raise SystemExit(f"unknown model {air}")
-    schema, source = published_items(air)
-    kit_s, kit_examples = run_kit(air, count, contract)
+    path = contract.root / "models" / model.slug / "request.schema.json"
+    return json.loads(path.read_text(encoding="utf-8")), f"schemas/models/{model.slug}/{path.name}"
+
+
+def measure(
+    air: str, schema: dict[str, Any], source: str, count: int, timeout: float
+) -> dict[str, Any]:
+    """Both generators on ``schema`` of ``air``; every example judged by both checks."""
+    kit_s, kit_examples = run_kit(air, count, load_contract())
     out: dict[str, Any] = {"model": air, "schema": source, "examples": count, "rows": {}}
-    sides: list[tuple[str, float, list[Any]]] = [
-        ("runware_testkit.strategies.requests", kit_s, kit_examples)
-    ]
-    schema_file = OUT / "imported-request.schema.json"
+    sides: list[tuple[str, Timing, list[Any]]] = [(KIT, kit_s, kit_examples)]
+    schema_file = OUT / f"{air.replace(':', '-').replace('@', '-')}.request.schema.json"
     schema_file.parent.mkdir(parents=True, exist_ok=True)
     schema_file.write_text(json.dumps(schema), encoding="utf-8")
     try:
-        setup_s, hjs_s, hjs_examples = run_hjs(schema_file, count, IMPORTED_TIMEOUT_S)
-        sides.append(("hypothesis_jsonschema.from_schema", hjs_s, hjs_examples))
+        setup_s, hjs_s, hjs_examples = run_hjs(schema_file, count, timeout)
+        sides.append((HJS, hjs_s, hjs_examples))
         out["hjs_setup_s"] = setup_s
     except (subprocess.SubprocessError, OSError, ValueError) as error:
         out["peer_error"] = f"{type(error).__name__}: {str(error)[:200]}"
-    for name, seconds, examples in sides:
-        bad, keywords = rejected_by_schema(schema, examples)
+    for name, timing, examples in sides:
+        bad, keywords = independent_check(schema, examples)
+        kit_bad, codes = kit_check(examples)
+        wall, cpu = timing.wall or 1e-9, timing.cpu or 1e-9
         out["rows"][name] = {
             "examples": len(examples),
-            "examples_per_s": len(examples) / seconds if seconds else 0.0,
+            "seconds": timing.wall,
+            "cpu_seconds": timing.cpu,
+            "examples_per_s": len(examples) / wall,
             "rejected": bad,
-            "valid_per_s": (len(examples) - bad) / seconds if seconds else 0.0,
+            "valid_per_s": (len(examples) - bad) / wall,
+            "valid_per_cpu_s": (len(examples) - bad) / cpu,
             "keywords": dict(keywords),
+            "kit_rejected": kit_bad,
+            "kit_valid_per_s": (len(examples) - kit_bad) / wall,
+            "codes": dict(codes),
         }
     return out
 
@@ -188,96 +216,89 @@ def machine() -> str:
 
 
 def main() -> None:
-    """Run both sides and print a table."""
+    """Run both generators on both models and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=300)
     parser.add_argument("--model", default="runway:2@1")
     parser.add_argument("--imported", default=IMPORTED, help="a model of the published documents")
+    parser.add_argument(
+        "--imported-examples",
+        type=int,
+        default=100,
+        help="examples per side for --imported (hypothesis-jsonschema draws ~1-3/s there)",
+    )
     parser.add_argument("--quick", action="store_true", help="smoke run: 30 examples")
     parser.add_argument("--json", help="write the figures to this JSON file")
     args = parser.parse_args()
     if args.quick:
-        args.examples = 30
-    contract = load_contract()
-    model = contract.model(args.model)
-    if model is None:
-        parser.error(f"unknown model {args.model}")
-    schema_file = contract.root / "models" / model.slug / "request.schema.json"
-
-    kit_s, kit_examples = run_kit(args.model, args.examples)
-    hjs_setup, hjs_s, hjs_examples = run_hjs(schema_file, args.examples)
-    rows = []
-    for name, seconds, examples in (
-        ("runware_testkit.strategies.requests", kit_s, kit_examples),
-        ("hypothesis_jsonschema.from_schema", hjs_s, hjs_examples),
-    ):
-        bad, beyond_uuid, codes = rejected(examples)
-        rate = len(examples) / seconds
-        valid_rate = (len(examples) - bad) / seconds
-        rows.append((name, len(examples), rate, bad, beyond_uuid, valid_rate, codes))
-
-    print(f"{args.model}, {args.examples} examples per side; {machine()}")
-    print(f"hypothesis-jsonschema setup (from_schema + validate): {hjs_setup:.2f} s")
-    print()
-    print("| strategy | examples | examples/s | rejected | rejected, not only taskUUID | valid/s |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, count, rate, bad, beyond, valid_rate, _ in rows:
-        share = 100 * bad / count if count else 0.0
-        other = 100 * beyond / count if count else 0.0
-        print(
-            f"| `{name}` | {count} | {rate:,.0f} | {bad} ({share:.0f} %) "
-            f"| {beyond} ({other:.0f} %) | {valid_rate:,.0f} |"
-        )
-    print()
-    for name, *_, codes in rows:
-        if codes:
-            common = ", ".join(f"{code} {n}" for code, n in codes.most_common(8))
-            print(f"{name}: error codes over rejected examples: {common}")
-
-    imported = measure_imported(args.imported, args.examples)
-    print()
-    print(f"{args.imported}, {args.examples} examples per side; schema {imported['schema']};")
-    print("checked with jsonschema Draft202012Validator (kit uuid/uri format checks)")
-    if "hjs_setup_s" in imported:
-        print(
-            f"hypothesis-jsonschema setup (from_schema + validate): {imported['hjs_setup_s']:.2f} s"
-        )
-    print()
-    print("| strategy | examples | examples/s | rejected by jsonschema | valid/s |")
-    print("|---|---:|---:|---:|---:|")
-    for name, row in imported["rows"].items():
-        share = 100 * row["rejected"] / row["examples"] if row["examples"] else 0.0
-        print(
-            f"| `{name}` | {row['examples']} | {row['examples_per_s']:,.0f} "
-            f"| {row['rejected']} ({share:.0f} %) | {row['valid_per_s']:,.0f} |"
-        )
-    if "peer_error" in imported:
-        print(f"hypothesis_jsonschema.from_schema: {imported['peer_error']}")
+        args.examples = args.imported_examples = 30
+    imported = published_items(args.imported)
+    measured = [
+        measure(args.model, *generated_request(args.model), args.examples, TIMEOUT_S),
+        measure(args.imported, *imported, args.imported_examples, IMPORTED_TIMEOUT_S),
+    ]
+    print(
+        f"{args.examples} examples per side ({args.imported_examples} for {args.imported}); "
+        f"{machine()}"
+    )
+    print(f"independent check: {INDEPENDENT}; kit check: {KIT_CHECK}")
+    for figures in measured:
+        _print_model(figures)
     write_json(
         args.json,
         {
-            "model": args.model,
             "examples": args.examples,
-            "hjs_setup_s": hjs_setup,
             "versions": {
                 "hypothesis": hypothesis.__version__,
                 "hypothesis-jsonschema": HJS_PINS[1].split("==")[1],
                 "hypothesis (hypothesis-jsonschema side)": HJS_PINS[0].split("==")[1],
             },
-            "rows": {
-                name: {
-                    "examples": count,
-                    "examples_per_s": rate,
-                    "rejected": bad,
-                    "rejected_beyond_uuid": beyond,
-                    "valid_per_s": valid_rate,
-                    "codes": dict(codes),
-                }
-                for name, count, rate, bad, beyond, valid_rate, codes in rows
-            },
-            "imported": imported,
+            "checks": {"independent": INDEPENDENT, "kit": KIT_CHECK},
+            "models": measured,
         },
     )
+
+
+def _print_model(figures: dict[str, Any]) -> None:
+    print()
+    print(f"{figures['model']}: {figures['schema']}")
+    if "hjs_setup_s" in figures:
+        print(
+            f"hypothesis-jsonschema setup (from_schema + validate): {figures['hjs_setup_s']:.2f} s"
+        )
+    if "peer_error" in figures:
+        print(f"hypothesis_jsonschema.from_schema: {figures['peer_error']}")
+    print()
+    print(
+        "| strategy | examples | examples/s | rejected by jsonschema | valid/s | valid/CPU s "
+        "| rejected by the kit's check | valid/s (kit's check) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, row in figures["rows"].items():
+        count = row["examples"] or 1
+        print(
+            f"| `{name}` | {row['examples']} | {row['examples_per_s']:,.0f} "
+            f"| {row['rejected']} ({100 * row['rejected'] / count:.0f} %) "
+            f"| {row['valid_per_s']:,.0f} | {row['valid_per_cpu_s']:,.0f} "
+            f"| {row['kit_rejected']} ({100 * row['kit_rejected'] / count:.0f} %) "
+            f"| {row['kit_valid_per_s']:,.0f} |"
+        )
+    rows = figures["rows"]
+    if HJS in rows and rows[HJS]["valid_per_s"]:
+        ratio = rows[KIT]["valid_per_s"] / rows[HJS]["valid_per_s"]
+        cpu = rows[KIT]["valid_per_cpu_s"] / max(rows[HJS]["valid_per_cpu_s"], 1e-9)
+        print(
+            "valid examples, kit / hypothesis-jsonschema (independent check): "
+            f"x{ratio:.1f} per second, x{cpu:.1f} per CPU second"
+        )
+    for name, row in rows.items():
+        for label, counts in (
+            ("jsonschema keywords", row["keywords"]),
+            ("kit codes", row["codes"]),
+        ):
+            if counts:
+                common = sorted(counts.items(), key=lambda item: -item[1])[:8]
+                print(f"{name}: {label} over rejected examples: {common}")
 
 
 if __name__ == "__main__":

@@ -62,6 +62,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 __all__ = ["RULES", "Kind", "Rule", "code_for", "param_name", "rule_for"]
 
@@ -159,6 +160,7 @@ def param_name(path: str) -> str:
     return last[:1].upper() + last[1:]
 
 
+@lru_cache(maxsize=4096)
 def code_for(failure: str, path: str = "") -> str:
     """The Runware error code for ``failure`` at dotted ``path``."""
     template = rule_for(failure).code

@@ -23,7 +23,8 @@ from jsonschema.validators import Draft202012Validator, extend
 from referencing import Registry, Resource
 
 from ..contract import Contract, ModelContract
-from .formats import FORMATS, format_checker
+from .fast_keywords import SubschemaChecks, fast_engine, keywords
+from .formats import format_checker
 from .semantic import SemanticRule, collect, on_step
 
 try:  # optional accelerator
@@ -81,6 +82,9 @@ class Compiled:
     rules: tuple[SemanticRule, ...] = ()
     model: ModelContract | None = None
     documentation: str | None = field(default=None)
+    lookups: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Answers read from ``schema`` by path (documentation anchors, API types), kept by the
+    error translator: the schema never changes, so each is worked out once."""
 
     def is_valid(self, instance: Any) -> bool:
         """True when ``instance`` passes the schema (extension rules not included)."""
@@ -113,9 +117,16 @@ def compile_schema(
     model: ModelContract | None = None,
     fast: bool = True,
 ) -> Compiled:
-    """Compile ``schema`` for both engines (the fast one only when ``fast`` and available)."""
-    python = KitValidator(schema, registry=registry, format_checker=format_checker())
-    engine = _fast(schema) if fast else None
+    """Compile ``schema`` for both engines (the fast one only when ``fast`` and available).
+
+    With the fast engine, the Python validator's error search also skips every subschema the
+    fast engine passes (see `fast_keywords`): same errors, found without walking valid parts.
+    """
+    engine = fast_engine(schema) if fast else None
+    python_class = KitValidator
+    if fast and jsonschema_rs is not None:
+        python_class = extend(KitValidator, keywords(SubschemaChecks()))
+    python = python_class(schema, registry=registry, format_checker=format_checker())
     doc = schema.get("x-documentation")
     return Compiled(
         name=name,
@@ -126,22 +137,3 @@ def compile_schema(
         model=model,
         documentation=doc if isinstance(doc, str) else None,
     )
-
-
-def _fast(schema: dict[str, Any]) -> Any:
-    if jsonschema_rs is None or _has_ref(schema):
-        return None
-    try:
-        return jsonschema_rs.Draft202012Validator(
-            schema, formats=dict(FORMATS), validate_formats=True
-        )
-    except Exception:  # a schema the fast engine rejects: Python alone is the reference
-        return None
-
-
-def _has_ref(node: Any) -> bool:
-    if isinstance(node, dict):
-        return "$ref" in node or any(_has_ref(v) for v in node.values())
-    if isinstance(node, list):
-        return any(_has_ref(v) for v in node)
-    return False

@@ -43,24 +43,36 @@ class Category(IntEnum):
 _ROUTING_KINDS = {Kind.BAD_BODY, Kind.BAD_TASK, Kind.UNKNOWN_TASK_TYPE, Kind.UNKNOWN_MODEL}
 _UNKNOWN_KINDS = {Kind.UNKNOWN_KEY, Kind.WRONG_MODEL}
 _MISSING_KINDS = {Kind.MISSING, Kind.BROKEN_PAIR}
+# Enum members read once: on Python 3.11 each ``Kind.X``/``Category.X`` lookup costs about a
+# microsecond, which made `category_of` cost several.
+_MISSING, _CONFLICT = Kind.MISSING, Kind.CONFLICT
+_ROUTING, _UNKNOWN_PARAMETER, _MISSING_PARAMETER, _PROMPT, _VALUE, _CONFLICTING = (
+    Category.ROUTING,
+    Category.UNKNOWN_PARAMETER,
+    Category.MISSING,
+    Category.PROMPT,
+    Category.VALUE,
+    Category.CONFLICT,
+)
+_ROUTING_NAMES = (["taskType"], ["model"])
 
 
 def category_of(error: RunwareError) -> Category:
     """The check of Runware's order that ``error`` comes from."""
     kind = error.kind
     if kind in _ROUTING_KINDS:
-        return Category.ROUTING
-    if kind == Kind.MISSING and error.parameters in (["taskType"], ["model"]):
-        return Category.ROUTING
+        return _ROUTING
+    if kind == _MISSING and error.parameters in _ROUTING_NAMES:
+        return _ROUTING
     if kind in _UNKNOWN_KINDS:
-        return Category.UNKNOWN_PARAMETER
+        return _UNKNOWN_PARAMETER
     if kind in _MISSING_KINDS:
-        return Category.MISSING
-    if kind == Kind.CONFLICT:
-        return Category.CONFLICT
+        return _MISSING_PARAMETER
+    if kind == _CONFLICT:
+        return _CONFLICTING
     if any(_is_prompt(name) for name in error.parameters):
-        return Category.PROMPT
-    return Category.VALUE
+        return _PROMPT
+    return _VALUE
 
 
 def runware_order(errors: Iterable[RunwareError]) -> list[RunwareError]:
@@ -71,12 +83,18 @@ def runware_order(errors: Iterable[RunwareError]) -> list[RunwareError]:
 def first_error(errors: Iterable[RunwareError]) -> RunwareError | None:
     """The one error Runware would answer with, or None when there is none."""
     best: RunwareError | None = None
+    best_category = len(Category)
     for error in errors:
-        if best is None or category_of(error) < category_of(best):
-            best = error
+        category = category_of(error)
+        if category < best_category:
+            best, best_category = error, category
+            if category == _ROUTING:
+                break
     return best
 
 
 def _is_prompt(path: str) -> bool:
+    if "Prompt" not in path:
+        return False
     names = [part for part in path.split(".") if part and not part.lstrip("-").isdigit()]
     return len(names) == 1 and names[0].endswith("Prompt")

@@ -53,6 +53,8 @@ Path = list[str | int]
 
 MAX_UNKNOWN_KEYS = 100
 
+_MAX_LOOKUPS = 4096
+
 _FORMATS = {"uuid": "a UUID (8-4-4-4-12 hex digits)", "uri": "an absolute URI"}
 
 # Lower comes first when several errors concern the same value.
@@ -147,7 +149,7 @@ class Translator:
             parameter=parameter if parameter is not None else (dotted(path) or None),
             taskType=self.task_type,
             taskUUID=self.task_uuid,
-            documentation=documentation or documentation_at(self.target.schema, path),
+            documentation=documentation or self._documentation(path),
             allowedValues=allowed,
             type=self._type(parameter if parameter is not None else dotted(named)),
             pointer=pointer(path),
@@ -157,11 +159,29 @@ class Translator:
 
     def _type(self, where: str | list[str] | None) -> str | None:
         """The API type of the parameter(s) named by dotted ``where`` (shared by all, or None)."""
-        names = [where] if isinstance(where, str) else list(where or [])
+        names = (where,) if isinstance(where, str) else tuple(where or ())
         if not names:
             return None
-        kinds = {api_type(node_at(self.target.schema, _split(name))) for name in names}
-        return kinds.pop() if len(kinds) == 1 else None
+        return self._lookup(("type", names), _shared_type, names)
+
+    def _node(self, path: Path) -> dict[str, Any] | None:
+        return self._lookup(("node", tuple(path)), node_at, path)
+
+    def _documentation(self, path: Path) -> str | None:
+        return self._lookup(("doc", tuple(path)), documentation_at, path)
+
+    def _lookup(self, key: Any, read: Any, where: Any) -> Any:
+        """``read(schema, where)``, remembered per compiled schema (the schema never changes;
+        the memo is emptied when it grows past `_MAX_LOOKUPS`, as array indexes vary)."""
+        memo = self.target.lookups
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        if len(memo) >= _MAX_LOOKUPS:
+            memo.clear()
+        found = memo[key] = read(self.target.schema, where)
+        return found
 
     # -- one jsonschema error -------------------------------------------------------------
 
@@ -187,7 +207,7 @@ class Translator:
         if keyword == "type":
             text = f"expected {type_phrase(value)}; found {found}"
         elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            text = f"expected {_range(schema, node_at(self.target.schema, path))}; found {found}"
+            text = f"expected {_range(schema, self._node(path))}; found {found}"
         elif keyword in ("minLength", "maxLength"):
             size = len(e.instance)
             got = "an empty string" if size == 0 else f"{size} character" + "s" * (size != 1)
@@ -341,7 +361,7 @@ class Translator:
             if key in e.instance:
                 continue
             full = [*path, key]
-            node = node_at(self.target.schema, full) or {}
+            node = self._node(full) or {}
             partners = [p for p in node.get("x-paired-with", ()) if p in e.instance]
             if partners:
                 out.append(self._pair(path, partners[0], key))
@@ -351,7 +371,7 @@ class Translator:
             if groups is not None:
                 out.append(self._required_choice(full, groups, {}))
                 continue
-            leaf = [*full, *required_leaf(own, node)]
+            leaf = [*full, *self._lookup(("leaf", id(own), tuple(full)), _leaf_of, (own, node))]
             text = f"Missing required parameter: '{dotted(leaf)}'."
             out.append(self.error("required", leaf, text))
         return out
@@ -367,7 +387,7 @@ class Translator:
         return out
 
     def _pair(self, path: Path, present: str, missing: str) -> RunwareError:
-        order = object_keys(self.target.schema, path)
+        order = self._lookup(("keys", tuple(path)), object_keys, path)
         members = sorted([present, missing], key=lambda k: order.index(k) if k in order else 99)
         names = [dotted([*path, k]) for k in members]
         text = (
@@ -381,7 +401,7 @@ class Translator:
             parameter=names,
             taskType=self.task_type,
             taskUUID=self.task_uuid,
-            documentation=documentation_at(self.target.schema, [*path, present]),
+            documentation=self._documentation([*path, present]),
             type=self._type(names),
             pointer=pointer([*path, present]),
             kind=Kind.BROKEN_PAIR,
@@ -525,7 +545,7 @@ class Translator:
             parameter=names,
             taskType=self.task_type,
             taskUUID=self.task_uuid,
-            documentation=documentation_at(self.target.schema, [*path, keys[0]]),
+            documentation=self._documentation([*path, keys[0]]),
             allowedValues=sizes,
             type=self._type(names),
             pointer=pointer([*path, keys[0]]),
@@ -599,6 +619,15 @@ def finish(errors: Sequence[RunwareError]) -> list[RunwareError]:
         for error in kept
         if error.kind != Kind.BAD_PRESET or not touched.intersection(error.parameters)
     ]
+
+
+def _leaf_of(schema: dict[str, Any], nodes: tuple[Any, ...]) -> list[str]:
+    return required_leaf(*nodes)
+
+
+def _shared_type(schema: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    kinds = {api_type(node_at(schema, _split(name))) for name in names}
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def _rank(error: RunwareError) -> int:
