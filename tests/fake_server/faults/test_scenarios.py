@@ -66,7 +66,7 @@ def test_from_dict_round_trips():
         ({"errorCode": "x"}, r"unknown scenario key 'errorCode' \(did you mean 'error_code'\?\)"),
         ({"taskUUID": UUID_A}, r"did you mean 'task_uuid'"),
         ({"bogus": 1}, "unknown scenario key 'bogus'"),
-        ({"phase": "later"}, "phase must be one of submit, processing; got 'later'"),
+        ({"phase": "later"}, "phase must be one of submit, processing, connect; got 'later'"),
         ({"http_status": "503"}, "http_status must be an integer"),
         ({"http_status": 200}, "http_status must be between 400 and 599"),
         ({"latency_ms": -1}, "latency_ms must be between 0 and 600000"),
