@@ -344,12 +344,28 @@ def _frame_header(size: int) -> bytes:
 
 
 def _socket_transport(websocket: WebSocket) -> Any:
-    """The asyncio transport under a WebSocket served by uvicorn, or None (in-process)."""
-    send = getattr(websocket, "_send", None)
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
-    if transport is None or not hasattr(transport, "write") or transport.is_closing():
+    """The asyncio transport under a WebSocket served by uvicorn, or None (in-process).
+
+    ASGI hides it: it is found on the server's ``send`` method, which Starlette's middleware
+    may hold in the closure of its own ``send`` wrappers (searched a few levels deep)."""
+    pending: list[Any] = [getattr(websocket, "_send", None)]
+    for _ in range(16):
+        if not pending:
+            break
+        send = pending.pop(0)
+        transport = getattr(getattr(send, "__self__", None), "transport", None)
+        if transport is not None and hasattr(transport, "write"):
+            return None if transport.is_closing() else transport
+        cells = getattr(send, "__closure__", None) or ()
+        pending.extend(cell.cell_contents for cell in cells if callable(_cell(cell)))
+    return None
+
+
+def _cell(cell: Any) -> Any:
+    try:
+        return cell.cell_contents
+    except ValueError:  # an empty cell
         return None
-    return transport
 
 
 def _only_pings(tasks: list[Any]) -> bool:
