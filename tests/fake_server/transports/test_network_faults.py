@@ -4,7 +4,6 @@ simulated model queue (429 / 503 with Retry-After, 504)."""
 
 from __future__ import annotations
 
-import json
 import time
 
 import httpx
@@ -48,10 +47,7 @@ def test_half_open_socket_acknowledges_then_goes_silent(server: Harness) -> None
         ws.send([poll_task(task["taskUUID"])])
         assert_silent(ws)
     unanswered = [e for e in server.state.journal.entries("frame_in") if e.get("half_open")]
-    assert [e["data"] for e in unanswered][-2:] == [
-        json.dumps([PING]),
-        json.dumps([poll_task(task["taskUUID"])]),
-    ]
+    assert [e["data"] for e in unanswered][-2:] == [[PING], [poll_task(task["taskUUID"])]]
     with server.ws() as ws:
         ws.auth()
         ws.send([poll_task(task["taskUUID"])])

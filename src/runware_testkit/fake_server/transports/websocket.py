@@ -137,8 +137,9 @@ class _Connection:
     async def _on_message(self, message: dict[str, Any]) -> None:
         text = message.get("text")
         if self.half_open:
-            shown = for_journal(text) if text is not None else None
-            self.state.journal.record("frame_in", transport="websocket", half_open=True, data=shown)
+            self.state.journal.record(
+                "frame_in", transport="websocket", half_open=True, data=_shown(text)
+            )
             return
         if text is None:
             size = len(message.get("bytes") or b"")
@@ -366,6 +367,16 @@ def _cell(cell: Any) -> Any:
         return cell.cell_contents
     except ValueError:  # an empty cell
         return None
+
+
+def _shown(text: str | None) -> Any:
+    """A received text frame as the journal keeps it: its JSON value, else the text."""
+    if text is None:
+        return None
+    try:
+        return for_journal(decode_json(text))
+    except BatchError:
+        return for_journal(text)
 
 
 def _only_pings(tasks: list[Any]) -> bool:
