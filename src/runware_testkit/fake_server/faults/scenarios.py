@@ -33,10 +33,11 @@ Network faults (see the transports for the exact wire behaviour):
   server runs on a socket; in-process the socket is closed with 1011 instead).
 - ``partial_results``: the first poll after the task finished answers one of its
   ``numberResults`` success items; every later poll answers all of them.
-- ``replay_results`` (WebSocket): right after the final result frame of the task went out, the
-  connection drops (abnormal closure) and the task counts as undelivered, so a client that
-  resumes with its ``connectionSessionUUID`` gets the same results a second time. REST has no
-  sessions; the flag does nothing there.
+- ``replay_results`` (WebSocket): right after the first frame holding the task's results went
+  out (all of them, or with ``partial_results`` the first one), the connection drops (no
+  closing handshake) and the task counts as undelivered, so a client that resumes with its
+  ``connectionSessionUUID`` gets those results a second time. REST has no sessions; the flag
+  does nothing there.
 - ``auth_latency_ms``: queues a connect-phase scenario with that latency when the task is
   submitted, so the next authentication (typically the client's reconnect) is answered late.
 - ``queue_capacity`` (with ``queue_drain_per_s``, ``queue_full_status``, ``queue_max_wait_s``):

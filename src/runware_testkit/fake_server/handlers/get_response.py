@@ -9,7 +9,8 @@ error as a top-level ``errors`` entry carrying the ``taskUUID``. A processing re
 task's poll effects (latency, malformed body, dropped or cut connection, half-open socket)
 when a scenario set them. A ``partial_results`` task answers its first poll after finishing
 with one success item (not final) and every later poll with all; a ``replay_results`` task's
-first final reply asks the WebSocket transport to drop the connection after it.
+first reply holding results (all of them, or the first part) asks the WebSocket transport to
+drop the connection after it and to count the task as undelivered.
 
 An unknown taskUUID, or one of another API key, is ``taskNotFound`` (HTTP 404). A dry run
 checks the task exists and answers ``{"taskType": "getResponse", "taskUUID", "dryRun": true}``
@@ -93,12 +94,12 @@ async def result_reply(
                 taskUUID=record.task_uuid,
             )
         ]
+    if record.status == "success" and effects is not None and effects.replay_results:
+        reply.replay_results = state.scenarios.first_time("replay", uuid)
     if partial:
         return reply
     if record.finished:
         reply.final_for = uuid
-        if effects is not None and effects.replay_results:
-            reply.replay_results = state.scenarios.first_time("replay", uuid)
     elif effects is not None:
         reply.latency_ms = effects.latency_ms
         reply.malformed_body = effects.malformed_body

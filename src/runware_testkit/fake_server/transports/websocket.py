@@ -275,8 +275,9 @@ class _Connection:
             await self._send_text(_MALFORMED, data=_MALFORMED)
             return
         await self._send(envelope(reply.data, reply.errors), final_for=reply.final_for)
-        if reply.replay_results and reply.final_for and self.session is not None:
-            self.session.delivered.discard(reply.final_for)
+        if reply.replay_results and self.session is not None:
+            if reply.final_for is not None:
+                self.session.delivered.discard(reply.final_for)
             self.state.journal.record(
                 "frame_out", transport="websocket", closed=True, reason="replay_results"
             )
