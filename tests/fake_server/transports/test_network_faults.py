@@ -150,6 +150,22 @@ def test_results_are_replayed_to_a_resumed_session(server: Harness) -> None:
     assert len(delivered) == 2
 
 
+def test_a_partial_delivery_is_replayed_in_full_to_a_resumed_session(server: Harness) -> None:
+    task = video_task(ALEPH2, numberResults=2, positivePrompt=prompt("partial, replay"))
+    with server.ws() as ws:
+        session = ws.auth()["data"][0]["connectionSessionUUID"]
+        ws.send([task, poll_task(task["taskUUID"])])
+        ws.recv()
+        (first,) = ws.recv()["data"]
+        assert closed_abnormally(server, ws.wait_closed())
+    server.wait_detached(session)
+    with server.ws() as ws:
+        ws.auth(connectionSessionUUID=session)
+        replayed = ws.recv()["data"]
+    assert [i["status"] for i in replayed] == ["success", "success"]
+    assert first["videoUUID"] in {i["videoUUID"] for i in replayed}
+
+
 def test_replay_happens_once(server: Harness) -> None:
     task = video_task(positivePrompt=prompt("replay"))
     with server.ws() as ws:
