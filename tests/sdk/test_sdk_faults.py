@@ -186,7 +186,7 @@ def test_runware_sdk_rest_retry_of_a_cut_answer_fails_on_conflict_task_uuid(
     )
     first, again = submissions(fake)
     assert first["taskUUID"] == again["taskUUID"]
-    assert [t["status"] for t in fake.tasks()] == ["success"] or len(fake.tasks()) == 1
+    assert len(fake.tasks()) == 1  # the task was accepted and runs; the client reports failure
 
 
 # -- late authentication ----------------------------------------------------------------------
