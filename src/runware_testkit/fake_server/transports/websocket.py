@@ -22,8 +22,9 @@ Network faults (`faults.scenarios`): a reply marked ``half_open`` is sent, then 
 goes silent (client messages are journaled with ``half_open: true`` and not answered, pings
 included; the socket stays open until the client closes it or the idle timeout); a reply
 marked ``truncate_frame`` is written as a frame header and half its payload straight to the
-socket, which is then closed (`cut_frame`); after a final reply marked ``replay_results`` the
-socket is aborted and the task stays undelivered, so a resume replays it. A connect-phase
+socket, which is then closed (`cut.cut_frame`); after a reply marked ``replay_results`` (the
+first one holding the task's results, or their first part) the socket is dropped the same way
+and the task stays undelivered, so a resume replays its results. A connect-phase
 scenario shapes the answer to the ``authentication`` message (late, refused, dropped, cut or
 never sent). WebSocket-level ping frames are still answered by the server's WebSocket library.
 """
@@ -50,11 +51,12 @@ from ..protocol.wire import (
     error_object,
     for_journal,
 )
+from .cut import cut_frame
 
 if TYPE_CHECKING:
     from ..state import ServerState
 
-__all__ = ["IDLE_CLOSE_CODE", "cut_frame", "websocket_endpoint"]
+__all__ = ["IDLE_CLOSE_CODE", "websocket_endpoint"]
 
 IDLE_CLOSE_CODE = 1001
 DROP_CLOSE_CODE = 1011
@@ -316,58 +318,6 @@ class _Connection:
         except Exception as exc:
             raise _Gone from exc
         self.state.journal.record("frame_out", transport="websocket", data=data)
-
-
-async def cut_frame(websocket: WebSocket, text: str | None) -> None:
-    """Break the connection off in the middle of a text frame holding `text` (None: at once).
-
-    On a real socket (uvicorn) the frame header and half the payload are written to it and the
-    socket is closed with no closing handshake, as a connection lost mid-frame looks to the
-    client. Without a socket (in-process) the connection is closed with code 1011 instead.
-    """
-    transport = _socket_transport(websocket)
-    if transport is None:
-        with contextlib.suppress(Exception):
-            await websocket.close(code=DROP_CLOSE_CODE)
-        return
-    if text is not None:
-        payload = text.encode()
-        transport.write(_frame_header(len(payload)) + payload[: len(payload) // 2])
-    transport.close()
-
-
-def _frame_header(size: int) -> bytes:
-    """An unmasked server text frame header (FIN, opcode 1) for a payload of `size` bytes."""
-    if size < 126:
-        return bytes([0x81, size])
-    if size < 1 << 16:
-        return bytes([0x81, 126]) + size.to_bytes(2, "big")
-    return bytes([0x81, 127]) + size.to_bytes(8, "big")
-
-
-def _socket_transport(websocket: WebSocket) -> Any:
-    """The asyncio transport under a WebSocket served by uvicorn, or None (in-process).
-
-    ASGI hides it: it is found on the server's ``send`` method, which Starlette's middleware
-    may hold in the closure of its own ``send`` wrappers (searched a few levels deep)."""
-    pending: list[Any] = [getattr(websocket, "_send", None)]
-    for _ in range(16):
-        if not pending:
-            break
-        send = pending.pop(0)
-        transport = getattr(getattr(send, "__self__", None), "transport", None)
-        if transport is not None and hasattr(transport, "write"):
-            return None if transport.is_closing() else transport
-        cells = getattr(send, "__closure__", None) or ()
-        pending.extend(cell.cell_contents for cell in cells if callable(_cell(cell)))
-    return None
-
-
-def _cell(cell: Any) -> Any:
-    try:
-        return cell.cell_contents
-    except ValueError:  # an empty cell
-        return None
 
 
 def _shown(text: str | None) -> Any:
