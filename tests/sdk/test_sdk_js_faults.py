@@ -94,9 +94,8 @@ def test_half_open_socket_is_left_after_a_missed_pong_and_polled_no_more(
     polls = [e["time"] for e in silent if e["data"][0].get("taskType") == "getResponse"]
     assert pings and polls
     # a pong is missed 10 s after the first unanswered ping; no getResponse goes out after it
-    # (1 s of slack for a loaded machine; it polls every 2 s, so at most 5 or 6 fit before)
+    # (1 s of slack for a loaded machine; a client still polling would send one every 2 s)
     assert max(polls) < pings[0] + HEARTBEAT_MS / 1000 + 1
-    assert len(polls) <= 6
     auths = sent(fake, "authentication")
     assert len(auths) == 2
     assert auths[1]["connectionSessionUUID"] == session_uuids(fake)[0]  # it resumes the session
