@@ -111,6 +111,21 @@ def test_size_limit_options_reach_the_server(monkeypatch, capsys) -> None:
     assert ws_max_size == 32 * mib
 
 
+def test_batch_limit_option_reaches_the_server(monkeypatch, capsys) -> None:
+    default, _ = _served_config([], monkeypatch)
+    assert default.limits.max_tasks_per_request == 100
+    config, _ = _served_config(["--max-tasks", "5000"], monkeypatch)
+    assert config.limits.max_tasks_per_request == 5000
+
+
+@pytest.mark.parametrize("value", ["0", "2.5", "many"])
+def test_bad_batch_limit_is_a_usage_error(value: str, capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["serve", "--memory", "--port", "0", "--max-tasks", value])
+    assert stopped.value.code == 2
+    assert "whole number >= 1" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("value", ["0", "-3", "1.5", "lots"])
 def test_bad_size_limit_is_a_usage_error(value: str, capsys) -> None:
     with pytest.raises(SystemExit) as stopped:

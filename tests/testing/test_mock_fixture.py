@@ -127,3 +127,17 @@ def test_activate_twice_and_close_twice() -> None:
     fake.close()
     fake.close()
     assert not fake.router.active
+
+
+@pytest.mark.runware(
+    scenarios=["partial", {"queue_capacity": 1, "queue_drain_per_s": 0.5}], clock="manual"
+)
+def test_the_marker_queues_network_faults_and_a_queue(runware_mock: RunwareMock) -> None:
+    task = edit_task(model="runway:aleph@2.0", numberResults=2)
+    assert send(runware_mock, task).status_code == 200
+    refused = send(runware_mock, edit_task())
+    assert (refused.status_code, refused.headers["retry-after"]) == (429, "2")
+    assert len(poll(runware_mock, task).json()["data"]) == 1
+    assert len(poll(runware_mock, task).json()["data"]) == 2
+    runware_mock.advance(2)
+    assert send(runware_mock, edit_task()).status_code == 200

@@ -130,6 +130,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "webhooks go out 1000x sooner) or real (the recorded times)",
     )
     parser.add_argument(
+        "--max-tasks",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help=f"most tasks in one request array or WebSocket message (default "
+        f"{Limits().max_tasks_per_request}); more get 400 maxTasksPerRequestExceeded",
+    )
+    parser.add_argument(
         "--log-level",
         default="info",
         choices=("critical", "error", "warning", "info", "debug"),
@@ -149,11 +157,23 @@ def _megabytes(text: str) -> int:
     return value * MIB
 
 
+def _positive_int(text: str) -> int:
+    """A whole number >= 1 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
 def _limits(args: argparse.Namespace) -> Limits:
     """The size limits asked for; input downloads may be as large as the larger of the two."""
     body = args.max_body_mb or DEFAULT_MAX_BYTES
     frame = args.max_frame_mb or DEFAULT_MAX_BYTES
     return Limits(
+        max_tasks_per_request=args.max_tasks or Limits().max_tasks_per_request,
         max_body_bytes=body,
         max_ws_frame_bytes=frame,
         max_media_bytes=max(body, frame, DEFAULT_MAX_BYTES),

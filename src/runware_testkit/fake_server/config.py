@@ -93,7 +93,8 @@ class Limits:
     generous: 64 MiB (`DEFAULT_MAX_BYTES`) holds an ``imageUpload``/``mediaStorage`` data URI of
     a full-size phone photo or a short video clip (base64 adds a third) many times over, while
     staying small enough to hold in memory. ``runware-testkit serve --max-body-mb`` and
-    ``--max-frame-mb`` change them.
+    ``--max-frame-mb`` change them. A request array or WebSocket message may hold 100 tasks;
+    ``serve --max-tasks`` changes that.
     """
 
     max_body_bytes: int = DEFAULT_MAX_BYTES

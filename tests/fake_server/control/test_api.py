@@ -596,3 +596,33 @@ async def test_drain_rejects_bad_queries(client, query):
     answer = await client.post(f"/__testkit/drain?{query}")
     assert answer.status_code == 400
     assert error_of(answer)["parameter"] in {"timeout", "x"}
+
+
+async def test_network_fault_and_queue_scenarios_are_added_through_the_api(client, state):
+    answer = await client.post(
+        "/__testkit/scenarios",
+        json=[
+            {"phase": "connect", "latency_ms": 2000},
+            {"half_open": True, "partial_results": True, "replay_results": True},
+            {"model": "runway:2@1", "queue_capacity": 4, "queue_drain_per_s": 0.5},
+        ],
+    )
+    assert answer.status_code == 200, answer.text
+    listed = (await client.get("/__testkit/scenarios")).json()["scenarios"]
+    assert [s["phase"] for s in listed] == ["connect", "submit", "submit"]
+    assert (listed[2]["queue_capacity"], listed[2]["times"]) == (4, None)
+    assert state.scenarios.take_connect().latency_ms == 2000
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"phase": "connect", "model": "runway:2@1"}, "model has no meaning there"),
+        ({"queue_capacity": 0}, "queue_capacity must be an integer >= 1"),
+        ({"queue_capacity": 2, "queue_full_status": 500}, "queue_full_status must be 429 or 503"),
+    ],
+)
+async def test_bad_network_fault_scenarios_are_refused(client, body, message):
+    answer = await client.post("/__testkit/scenarios", json=body)
+    assert answer.status_code == 400
+    assert message in error_of(answer)["message"]

@@ -66,7 +66,7 @@ def test_from_dict_round_trips():
         ({"errorCode": "x"}, r"unknown scenario key 'errorCode' \(did you mean 'error_code'\?\)"),
         ({"taskUUID": UUID_A}, r"did you mean 'task_uuid'"),
         ({"bogus": 1}, "unknown scenario key 'bogus'"),
-        ({"phase": "later"}, "phase must be one of submit, processing; got 'later'"),
+        ({"phase": "later"}, "phase must be one of submit, processing, connect; got 'later'"),
         ({"http_status": "503"}, "http_status must be an integer"),
         ({"http_status": 200}, "http_status must be between 400 and 599"),
         ({"latency_ms": -1}, "latency_ms must be between 0 and 600000"),
@@ -304,6 +304,11 @@ def test_prompt_without_tokens():
         ("[[testkit:malformed]]", {"malformed_body": True}),
         ("[[testkit:drop]]", {"drop_connection": True}),
         ("[[ TestKit: nsfw ]]", {"nsfw": True}),
+        ("[[testkit:half-open]]", {"half_open": True}),
+        ("[[testkit:cut]]", {"truncate_frame": True}),
+        ("[[testkit:partial]]", {"partial_results": True}),
+        ("[[testkit:replay]]", {"replay_results": True}),
+        ("[[testkit:auth-latency=800]]", {"auth_latency_ms": 800}),
     ],
 )
 def test_single_tokens(prompt, expected):
@@ -340,6 +345,11 @@ def test_tokens_combine_in_one_block_and_across_blocks():
         ("[[testkit:error=x@later]]", "unknown phase 'later'", "error=x@later"),
         ("[[testkit:http=200]]", "http_status must be between 400 and 599", "http=200"),
         ("[[testkit:latency=1]][[testkit:latency=2]]", "given twice", "latency=2"),
+        ("[[testkit:error=x@connect]]", "unknown phase 'connect'", "error=x@connect"),
+        ("[[testkit:drain=fast]]", "needs a number such as 0.5", "drain=fast"),
+        ("[[testkit:queue=0]]", "queue_capacity must be an integer >= 1", "queue=0"),
+        ("[[testkit:queue=2,queue-full=500]]", "must be 429 or 503", "queue=2, queue-full=500"),
+        ("[[testkit:queue=2,nsfw]]", "only models the queue", "queue=2, nsfw"),
     ],
 )
 def test_bad_tokens_raise_naming_the_token(prompt, message, token):
@@ -415,3 +425,72 @@ def test_unknown_codes_are_refused_in_scenario_dicts_and_prompt_tokens():
     assert refused.value.code == "invalidPositivePrompt"
     with pytest.raises(MagicTokenError, match="unknown Runware error code 'bogusCode'"):
         magic_tokens("a kite [[testkit:error=bogusCode]]")
+
+
+# -- network faults, connect phase and queues -------------------------------------------------
+
+
+def test_queue_tokens_spell_a_queue_scenario_that_is_never_used_up():
+    scenario = magic_tokens("kite [[testkit:queue=3, drain=0.25, queue-full=503, max-wait=20]]")
+    assert scenario is not None
+    assert (scenario.queue_capacity, scenario.queue_drain_per_s) == (3, 0.25)
+    assert (scenario.queue_full_status, scenario.queue_max_wait_s) == (503, 20.0)
+    assert scenario.times is None
+    assert scenario.queue_key() == (3, 0.25, 503, 20.0)
+
+
+def test_a_connect_scenario_takes_no_match_field_nor_task_effect():
+    assert Scenario(phase="connect", latency_ms=500, half_open=True).phase == "connect"
+    with pytest.raises(ValueError, match="model has no meaning there"):
+        Scenario(phase="connect", model="runway:2@1")
+    with pytest.raises(ValueError, match="partial_results has no meaning there"):
+        Scenario(phase="connect", partial_results=True)
+
+
+def test_a_queue_scenario_belongs_to_the_submit_phase():
+    with pytest.raises(ValueError, match="only models the queue; give phase"):
+        Scenario(phase="processing", queue_capacity=1)
+
+
+def test_connect_scenarios_are_taken_by_the_next_authentication_only():
+    queue = ScenarioQueue()
+    queue.add(Scenario(phase="connect", latency_ms=300))
+    assert queue.take({"taskType": "videoInference"}, "submit") is None
+    taken = queue.take_connect()
+    assert taken is not None and taken.latency_ms == 300
+    assert queue.take_connect() is None
+
+
+def test_queued_queue_scenarios_admit_matching_tasks_and_stay():
+    queue = ScenarioQueue()
+    queue.add(Scenario(model="runway:2@1", queue_capacity=1, queue_drain_per_s=1.0))
+    aleph = {"taskType": "videoInference", "model": "runway:2@1"}
+    other = {"taskType": "videoInference", "model": "runway:aleph@2.0"}
+    assert queue.take(aleph, "submit") is None
+    assert queue.admit(aleph, 0.0) is None
+    refusal = queue.admit(aleph, 0.0)
+    assert refusal is not None and refusal.status == 429
+    assert queue.admit(other, 0.0) is None
+    assert queue.admit(aleph, 1.0) is None
+    assert len(queue) == 1
+    queue.clear()
+    assert queue.admit(aleph, 1.0) is None
+
+
+def test_prompt_queues_with_the_same_settings_are_one_queue():
+    queue = ScenarioQueue()
+    first = magic_tokens("[[testkit:queue=1]]")
+    again = magic_tokens("another prompt [[testkit:queue=1]]")
+    wider = magic_tokens("[[testkit:queue=2]]")
+    assert queue.admit({}, 0.0, first) is None
+    assert queue.admit({}, 0.0, again) is not None
+    assert queue.admit({}, 0.0, wider) is None
+
+
+def test_first_time_plays_a_fault_once_per_task_until_cleared():
+    queue = ScenarioQueue()
+    assert queue.first_time("partial", "t1") is True
+    assert queue.first_time("partial", "t1") is False
+    assert queue.first_time("replay", "t1") is True
+    queue.clear()
+    assert queue.first_time("partial", "t1") is True

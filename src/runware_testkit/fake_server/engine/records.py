@@ -52,9 +52,15 @@ class PollEffects:
     latency_ms: int = 0
     malformed_body: bool = False
     drop_connection: bool = False
+    half_open: bool = False
+    truncate_frame: bool = False
+    partial_results: bool = False
+    """The first poll after the task finished answers one result (see `faults.scenarios`)."""
+    replay_results: bool = False
+    """The connection drops after the final results; a resume replays them."""
 
     def __bool__(self) -> bool:
-        return bool(self.latency_ms or self.malformed_body or self.drop_connection)
+        return any(dataclasses.astuple(self))
 
 
 @dataclass(slots=True)

@@ -12,8 +12,40 @@ A `Scenario` says *which* task it applies to (``model``, ``task_uuid``, ``task_t
   have succeeded (see `Scenario.scheduled_failure`); the transport effects apply to the
   answers that report the task while it runs (``getResponse``).
 
-In either phase ``nsfw`` flags every result ``NSFWContent: true`` and ``webhook_failures``
-makes the first N webhook deliveries of the task fail. ``times`` is how many tasks the scenario
+- ``"connect"``: the next connection's authentication (the WebSocket ``authentication``
+  message, or a REST request, each of which authenticates). No match fields. ``latency_ms``
+  makes the answer late, ``error_code`` refuses it, ``drop_connection`` / ``truncate_frame``
+  break the connection before / in the middle of the answer, ``half_open`` sends no answer
+  and keeps the socket open.
+
+In the submit and processing phases ``nsfw`` flags every result ``NSFWContent: true`` and
+``webhook_failures`` makes the first N webhook deliveries of the task fail.
+
+Network faults (see the transports for the exact wire behaviour):
+
+- ``half_open`` (WebSocket): after the answer that carries it (the acknowledgement in the
+  submit phase, the first ``processing`` poll answer in the processing phase), the socket stays
+  open but the server goes silent: no pong, no frame. What the client sends is journaled
+  (``frame_in`` with ``half_open: true``) and otherwise ignored. REST has no such state; the
+  flag does nothing there.
+- ``truncate_frame``: the answer is cut in the middle and the connection dropped: over REST the
+  headers and half the body, over WebSocket a frame header and half its payload (when the
+  server runs on a socket; in-process the socket is closed with 1011 instead).
+- ``partial_results``: the first poll after the task finished answers one of its
+  ``numberResults`` success items; every later poll answers all of them.
+- ``replay_results`` (WebSocket): right after the first frame holding the task's results went
+  out (all of them, or with ``partial_results`` the first one), the connection drops (no
+  closing handshake) and the task counts as undelivered, so a client that resumes with its
+  ``connectionSessionUUID`` gets those results a second time. REST has no sessions; the flag
+  does nothing there.
+- ``auth_latency_ms``: queues a connect-phase scenario with that latency when the task is
+  submitted, so the next authentication (typically the client's reconnect) is answered late.
+- ``queue_capacity`` (with ``queue_drain_per_s``, ``queue_full_status``, ``queue_max_wait_s``):
+  the matching tasks share a simulated model queue on the fake clock (see `capacity`): over
+  capacity they are refused with 429 or 503 and ``Retry-After``; a sync task that would wait
+  past ``queue_max_wait_s`` with 504.
+  A queue scenario stays until the scenarios are cleared (``times`` does not apply); prompt
+  tokens with the same queue settings share one queue. ``times`` is how many tasks the scenario
 applies to before it is used up (1 by default; None: every matching task, until cleared).
 
 `ScenarioQueue.take` hands out the first pending scenario that matches a task in a phase.
@@ -32,6 +64,15 @@ combined with commas or repeated ``[[testkit:...]]`` blocks:
 ``webhook-fail=N``              the first N webhook deliveries fail
 ``malformed``                   answer with a body that is not valid JSON
 ``drop``                        close the connection without answering
+``half-open``                   keep the WebSocket open but stop every frame and pong
+``cut``                         break the connection in the middle of the answer
+``partial``                     first finished poll: one result; later polls: all
+``replay``                      drop the WebSocket after the results; replay on resume
+``auth-latency=MS``             answer the next authentication MS milliseconds late
+``queue=N``                     share a simulated queue of N tasks with the same tokens
+``drain=R``                     the queue drains R tasks per second (default 1; decimals)
+``queue-full=NNN``              a full queue answers 429 (default) or 503
+``max-wait=S``                  a sync task that would wait over S seconds gets 504
 ==============================  ==========================================================
 
 `ERROR_CATALOG` gives each Runware error code its HTTP status and a default message; codes not
@@ -51,6 +92,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import difflib
+import math
 import re
 import threading
 from collections.abc import Mapping
@@ -58,12 +100,14 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from ..engine.records import ScheduledFailure
+from .capacity import CapacityQueue, QueueRefusal
 
 __all__ = [
     "ERROR_CATALOG",
     "MAX_LATENCY_MS",
     "MagicTokenError",
     "Phase",
+    "QueueRefusal",
     "Scenario",
     "ScenarioQueue",
     "UnknownErrorCode",
@@ -76,8 +120,9 @@ __all__ = [
     "strip_magic_tokens",
 ]
 
-Phase = Literal["submit", "processing"]
+Phase = Literal["submit", "processing", "connect"]
 PHASES: tuple[str, ...] = get_args(Phase)
+_TASK_PHASES = ("submit", "processing")
 MAX_LATENCY_MS = 600_000
 """The longest injectable latency (10 minutes), so a typo cannot hang a test run for hours."""
 
@@ -238,6 +283,25 @@ def code_for_status(status: int) -> str:
 # -- scenarios --------------------------------------------------------------------------------
 
 _MATCH_FIELDS = ("model", "task_uuid", "task_type", "prompt_contains")
+_FLAGS = (
+    "malformed_body",
+    "drop_connection",
+    "nsfw",
+    "half_open",
+    "truncate_frame",
+    "partial_results",
+    "replay_results",
+)
+_QUEUE_FIELDS = ("queue_capacity", "queue_drain_per_s", "queue_full_status", "queue_max_wait_s")
+_TASK_ONLY = (
+    "nsfw",
+    "webhook_failures",
+    "partial_results",
+    "replay_results",
+    "auth_latency_ms",
+    "malformed_body",
+    "queue_capacity",
+)
 
 
 @dataclass(slots=True)
@@ -258,6 +322,15 @@ class Scenario:
     webhook_failures: int = 0
     times: int | None = 1
     task_type: str | None = None
+    half_open: bool = False
+    truncate_frame: bool = False
+    partial_results: bool = False
+    replay_results: bool = False
+    auth_latency_ms: int = 0
+    queue_capacity: int | None = None
+    queue_drain_per_s: float = 1.0
+    queue_full_status: int = 429
+    queue_max_wait_s: float | None = None
 
     def __post_init__(self) -> None:
         for name in (*_MATCH_FIELDS, "error_message"):
@@ -272,12 +345,59 @@ class Scenario:
             _check_optional_str("error_code", self.error_code)
             check_error_code(self.error_code, http_status=self.http_status)
         _check_int("latency_ms", self.latency_ms, low=0, high=MAX_LATENCY_MS)
+        _check_int("auth_latency_ms", self.auth_latency_ms, low=0, high=MAX_LATENCY_MS)
         _check_int("webhook_failures", self.webhook_failures, low=0)
         if self.times is not None:
             _check_int("times", self.times, low=1)
-        for name in ("malformed_body", "drop_connection", "nsfw"):
+        for name in _FLAGS:
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name} must be true or false, got {getattr(self, name)!r}")
+        CapacityQueue(1, self.queue_drain_per_s, self.queue_full_status, self.queue_max_wait_s)
+        if self.queue_capacity is not None:
+            self.queue()  # checks the capacity
+            effects = [
+                name
+                for name in _DEFAULTS
+                if name not in (*_MATCH_FIELDS, *_QUEUE_FIELDS, "times")
+                and getattr(self, name) != _DEFAULTS[name]
+            ]
+            if effects:
+                raise ValueError(
+                    f"a queue scenario (queue_capacity) only models the queue; give "
+                    f"{effects[0]} in a scenario of its own"
+                )
+            self.times = None
+        if self.phase == "connect":
+            self._check_connect()
+
+    def _check_connect(self) -> None:
+        given = [name for name in _MATCH_FIELDS if getattr(self, name) is not None]
+        given += [name for name in _TASK_ONLY if getattr(self, name) != _DEFAULTS[name]]
+        if given:
+            raise ValueError(
+                f"a connect-phase scenario applies to the next authentication, not to a task; "
+                f"{given[0]} has no meaning there"
+            )
+
+    def queue(self) -> CapacityQueue | None:
+        """A fresh `CapacityQueue` with this scenario's queue settings (None: no queue)."""
+        if self.queue_capacity is None:
+            return None
+        return CapacityQueue(
+            self.queue_capacity,
+            self.queue_drain_per_s,
+            self.queue_full_status,
+            self.queue_max_wait_s,
+        )
+
+    def queue_key(self) -> tuple[Any, ...]:
+        """The queue settings, naming the queue that prompt tokens with them share."""
+        return (
+            self.queue_capacity,
+            self.queue_drain_per_s,
+            self.queue_full_status,
+            self.queue_max_wait_s,
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
@@ -349,12 +469,19 @@ class Scenario:
         return ScheduledFailure(self.error_code, message)
 
 
+_DEFAULTS: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(Scenario)}
+
+
 class ScenarioQueue:
-    """Pending scenarios in the order they were added. Thread-safe."""
+    """Pending scenarios in the order they were added, the simulated queues they define, and
+    which one-off network faults were already played. Thread-safe."""
 
     def __init__(self) -> None:
         self._items: list[Scenario] = []
         self._lock = threading.Lock()
+        self._queues: dict[int, CapacityQueue] = {}
+        self._token_queues: dict[tuple[Any, ...], CapacityQueue] = {}
+        self._played: set[tuple[str, str]] = set()
 
     def add(self, scenario: Scenario) -> Scenario:
         """Queue a copy of `scenario` at the end; return it."""
@@ -363,7 +490,55 @@ class ScenarioQueue:
         stored = copy.copy(scenario)
         with self._lock:
             self._items.append(stored)
+            queue = stored.queue()
+            if queue is not None:
+                self._queues[id(stored)] = queue
         return copy.copy(stored)
+
+    def admit(
+        self,
+        task: Mapping[str, Any],
+        now: float,
+        prompt: Scenario | None = None,
+        *,
+        sync: bool = False,
+    ) -> QueueRefusal | None:
+        """Pass `task` through its simulated queues at `now` (fake clock seconds); `sync`: the
+        client waits on the answer (see `CapacityQueue.admit`).
+
+        The queue spelled by the prompt's tokens (`prompt`), else every queued queue scenario
+        the task matches. None when admitted (or no queue applies), else the first refusal.
+        """
+        with self._lock:
+            if prompt is not None and prompt.queue_capacity is not None:
+                key = prompt.queue_key()
+                queues = [self._token_queues.setdefault(key, prompt.queue())]  # type: ignore[arg-type]
+            else:
+                queues = [
+                    self._queues[id(s)]
+                    for s in self._items
+                    if s.queue_capacity is not None and s.matches(task)
+                ]
+        for queue in queues:
+            refusal = queue.admit(now, sync=sync)
+            if refusal is not None:
+                return refusal
+        return None
+
+    def take_connect(self) -> Scenario | None:
+        """Use up one application of the first pending connect-phase scenario, or None."""
+        if not self._items:
+            return None
+        return self.take({}, "connect")
+
+    def first_time(self, fault: str, task_uuid: str) -> bool:
+        """True the first time `fault` is played for `task_uuid` (until `clear`)."""
+        with self._lock:
+            key = (fault, task_uuid)
+            if key in self._played:
+                return False
+            self._played.add(key)
+            return True
 
     def take(self, task: Mapping[str, Any], phase: str) -> Scenario | None:
         """Use up one application of the first scenario matching `task` in `phase`.
@@ -375,7 +550,7 @@ class ScenarioQueue:
             raise ValueError(f"phase must be one of {', '.join(PHASES)}; got {phase!r}")
         with self._lock:
             for index, scenario in enumerate(self._items):
-                if scenario.matches(task, phase):
+                if scenario.queue_capacity is None and scenario.matches(task, phase):
                     taken = copy.copy(scenario)
                     if scenario.times is not None:
                         scenario.times -= 1
@@ -394,6 +569,9 @@ class ScenarioQueue:
         with self._lock:
             count = len(self._items)
             self._items.clear()
+            self._queues.clear()
+            self._token_queues.clear()
+            self._played.clear()
             return count
 
     def __len__(self) -> int:
@@ -404,8 +582,25 @@ class ScenarioQueue:
 # -- magic tokens -----------------------------------------------------------------------------
 
 _BLOCK_RE = re.compile(r"\[\[\s*testkit\s*:(.*?)\]\]", re.IGNORECASE | re.DOTALL)
-_FLAG_TOKENS = {"nsfw": "nsfw", "malformed": "malformed_body", "drop": "drop_connection"}
-_VALUE_TOKENS = ("error", "http", "latency", "webhook-fail")
+_FLAG_TOKENS = {
+    "nsfw": "nsfw",
+    "malformed": "malformed_body",
+    "drop": "drop_connection",
+    "half-open": "half_open",
+    "cut": "truncate_frame",
+    "partial": "partial_results",
+    "replay": "replay_results",
+}
+_INT_TOKENS = {
+    "http": "http_status",
+    "latency": "latency_ms",
+    "webhook-fail": "webhook_failures",
+    "auth-latency": "auth_latency_ms",
+    "queue": "queue_capacity",
+    "queue-full": "queue_full_status",
+}
+_NUMBER_TOKENS = {"drain": "queue_drain_per_s", "max-wait": "queue_max_wait_s"}
+_VALUE_TOKENS = ("error", *_INT_TOKENS, *_NUMBER_TOKENS)
 _ALL_TOKENS = (*_VALUE_TOKENS, *_FLAG_TOKENS)
 
 
@@ -470,18 +665,21 @@ def _parse_token(name: str, raw: str, token: str) -> dict[str, Any]:
         result: dict[str, Any] = {"error_code": code.strip()}
         if phase:
             phase = phase.strip()
-            if phase not in PHASES:
+            if phase not in _TASK_PHASES:
                 raise MagicTokenError(
                     f"unknown phase {phase!r} in testkit token {token!r}"
-                    f" (one of {', '.join(PHASES)})",
+                    f" (one of {', '.join(_TASK_PHASES)})",
                     token,
                 )
             result["phase"] = phase
         return result
-    field = {"http": "http_status", "latency": "latency_ms", "webhook-fail": "webhook_failures"}
+    if name in _NUMBER_TOKENS:
+        if not re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,6})?", raw) or not math.isfinite(float(raw)):
+            raise MagicTokenError(f"testkit token {token!r} needs a number such as 0.5", token)
+        return {_NUMBER_TOKENS[name]: float(raw)}
     if not re.fullmatch(r"[0-9]{1,9}", raw):
         raise MagicTokenError(f"testkit token {token!r} needs a whole number", token)
-    return {field[name]: int(raw)}
+    return {_INT_TOKENS[name]: int(raw)}
 
 
 # -- validation helpers -----------------------------------------------------------------------

@@ -18,8 +18,11 @@ class Effects:
     ``submit_error`` is the first submit-phase scenario that answers with an error;
     ``failure`` the first processing-phase error and ``failure_status`` its HTTP status (what a
     sync task's failing reply answers with); ``nsfw`` and ``webhook_failures`` shape the
-    results and their webhooks; ``latency_ms``, ``malformed_body`` and ``drop_connection``
-    apply to the submission's answer, ``poll`` to the poll answers while the task runs.
+    results and their webhooks; ``latency_ms``, ``malformed_body``, ``drop_connection``,
+    ``half_open`` and ``truncate_frame`` apply to the submission's answer, ``poll`` to the poll
+    answers while the task runs (and ``partial_results`` / ``replay_results`` of any phase to
+    the answers that report its results); ``auth_latency_ms`` is the latency of the next
+    authentication.
     """
 
     submit_error: Scenario | None
@@ -31,6 +34,9 @@ class Effects:
     malformed_body: bool
     drop_connection: bool
     poll: PollEffects
+    half_open: bool = False
+    truncate_frame: bool = False
+    auth_latency_ms: int = 0
 
     @classmethod
     def of(cls, scenarios: list[Scenario]) -> Effects:
@@ -51,7 +57,14 @@ class Effects:
                 latency_ms=max((s.latency_ms for s in processing), default=0),
                 malformed_body=any(s.malformed_body for s in processing),
                 drop_connection=any(s.drop_connection for s in processing),
+                half_open=any(s.half_open for s in processing),
+                truncate_frame=any(s.truncate_frame for s in processing),
+                partial_results=any(s.partial_results for s in scenarios),
+                replay_results=any(s.replay_results for s in scenarios),
             ),
+            half_open=any(s.half_open for s in submit),
+            truncate_frame=any(s.truncate_frame for s in submit),
+            auth_latency_ms=max((s.auth_latency_ms for s in scenarios), default=0),
         )
 
     def apply(self, reply: TaskReply) -> TaskReply:
@@ -59,6 +72,8 @@ class Effects:
         reply.latency_ms = self.latency_ms
         reply.malformed_body = self.malformed_body
         reply.drop_connection = self.drop_connection
+        reply.half_open = self.half_open
+        reply.truncate_frame = self.truncate_frame
         return reply
 
     def apply_sync(self, reply: TaskReply) -> TaskReply:
@@ -68,4 +83,6 @@ class Effects:
         reply.latency_ms = max(self.latency_ms, self.poll.latency_ms)
         reply.malformed_body = self.malformed_body or self.poll.malformed_body
         reply.drop_connection = self.drop_connection or self.poll.drop_connection
+        reply.half_open = self.half_open or self.poll.half_open
+        reply.truncate_frame = self.truncate_frame or self.poll.truncate_frame
         return reply

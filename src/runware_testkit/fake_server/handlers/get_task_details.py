@@ -50,7 +50,7 @@ async def handle(task: dict[str, Any], ctx: Context, state: ServerState) -> Task
         )
     if ctx.dry_run:
         return TaskReply(data=[{**head, "dryRun": True}])
-    state_now = await result_reply(record, state, request_base=ctx.request_base)
+    state_now = await result_reply(record, state, request_base=ctx.request_base, play_faults=False)
     item = {
         **head,
         "request": [copy.deepcopy(record.request)],

@@ -8,9 +8,12 @@
    ``cost`` being the price of all results (USD).
 4. Scenarios: the prompt's magic tokens, else the first queued scenario of each phase. A
    submit-phase error answers instead of the acknowledgement; the others shape the task.
-5. The engine stores the task. ``conflictTaskUUID`` and ``rateLimitExceeded`` come from the
+5. A simulated queue (a ``queue_capacity`` scenario or ``queue=N`` token, see
+   `faults.capacity`) may refuse the task: 429 / 503 with ``retry_after``, or 504. A scenario's
+   ``auth_latency_ms`` queues a late answer for the next authentication.
+6. The engine stores the task. ``conflictTaskUUID`` and ``rateLimitExceeded`` come from the
    engine.
-6. The answer follows the task's ``deliveryMethod`` (the request's, else the model's default;
+7. The answer follows the task's ``deliveryMethod`` (the request's, else the model's default;
    see `sync_delivery`):
 
    - ``async``: the acknowledgement ``{"taskType", "taskUUID"}`` and nothing else [C/I,
@@ -93,6 +96,14 @@ async def run_inference(
         return effects.apply(
             TaskReply(errors=[{**error, **missing}], status=scenario.status or 400)
         )
+    sync = delivery_method(task, model) == "sync"
+    refusal = state.scenarios.admit(task, state.clock.now(), magic, sync=sync)
+    if refusal is not None:
+        reply = TaskReply.error(refusal.status, code=refusal.code, message=refusal.message, **head)
+        reply.retry_after = refusal.retry_after
+        return effects.apply(reply)
+    if effects.auth_latency_ms:
+        state.scenarios.add(Scenario(phase="connect", latency_ms=effects.auth_latency_ms))
     facts = dataclasses.replace(
         planned.facts,
         nsfw=planned.facts.nsfw or effects.nsfw,
@@ -100,7 +111,6 @@ async def run_inference(
         poll_effects=effects.poll or None,
         unit_price=planned.unit_price,
     )
-    sync = delivery_method(task, model) == "sync"
     try:
         state.engine.submit(
             task,

@@ -61,7 +61,7 @@ async def notify_finished(state: ServerState, record: TaskRecord) -> None:
 
 async def failure_payload(state: ServerState, record: TaskRecord) -> dict[str, Any]:
     """The webhook body of a failed task (see ``ServerConfig.webhook_error_envelope``)."""
-    reply = await result_reply(record, state)
+    reply = await result_reply(record, state, play_faults=False)
     shape = state.config.webhook_error_envelope
     if shape == "errors":
         return {"errors": reply.errors}

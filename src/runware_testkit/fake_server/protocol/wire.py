@@ -48,6 +48,14 @@ class TaskReply:
     drop_connection: bool = False
     final_for: str | None = None
     """taskUUID whose final result (success or error) this reply carries."""
+    half_open: bool = False
+    """WebSocket: after this reply the connection goes silent (no frames, no pongs)."""
+    truncate_frame: bool = False
+    """The answer is cut in the middle and the connection dropped."""
+    replay_results: bool = False
+    """WebSocket: drop the connection after this final reply and keep it undelivered."""
+    retry_after: int | None = None
+    """Seconds for a ``Retry-After`` header (REST) when the task was refused by a full queue."""
 
     @classmethod
     def error(cls, status: int, **fields: Any) -> TaskReply:

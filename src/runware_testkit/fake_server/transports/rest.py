@@ -16,6 +16,12 @@ instead of a connection reset. A client that sent ``Expect: 100-continue`` is an
 HTTP status: 200 when at least one task produced data (a mixed batch is a partial success);
 otherwise the status the errors share (400 validation, 401 key, 404 unknown task, 429 too many
 open tasks ...), or 400 if they differ. Header ``X-Runware-Dry-Run: 1`` makes it a dry run.
+
+Network faults (`faults.scenarios`): a reply marked ``truncate_frame`` sends the headers and
+half the body, then drops the connection; a task refused by a full simulated queue answers
+with ``Retry-After`` (seconds). A connect-phase scenario applies to the next request: late
+(``latency_ms``), refused (``error_code``), dropped or cut. ``half_open`` and
+``replay_results`` are WebSocket faults and change nothing here.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from ..protocol.wire import (
 )
 
 if TYPE_CHECKING:
+    from ..faults.scenarios import Scenario
     from ..state import ServerState
 
 __all__ = [
@@ -71,7 +78,10 @@ def rest_endpoint(state: ServerState):
 
     async def endpoint(request: Request) -> Response:
         state.bind_loop()
+        fault = state.scenarios.take_connect()
         try:
+            if fault is not None:
+                return await _with_connect_fault(state, dispatcher, request, fault)
             return await _handle(state, dispatcher, request)
         except (ConnectionDropped, ClientDisconnect):
             raise
@@ -144,6 +154,27 @@ async def _handle(state: ServerState, dispatcher: Dispatcher, request: Request) 
     return await _answer(state, replies)
 
 
+async def _with_connect_fault(
+    state: ServerState, dispatcher: Dispatcher, request: Request, fault: Scenario
+) -> Response:
+    """Answer the request as a connect-phase scenario says (see the module docstring)."""
+    state.journal.record("scenario", source="queue", scenario=fault.to_dict())
+    reply = TaskReply(latency_ms=fault.latency_ms)
+    reply.drop_connection = fault.drop_connection
+    reply.truncate_frame = fault.truncate_frame
+    if (error := fault.error()) is not None:
+        reply.errors, reply.status = [error], fault.status or 401
+        return await _answer(state, [reply])
+    response = await _handle(state, dispatcher, request)
+    if not (reply.latency_ms or reply.drop_connection or reply.truncate_frame):
+        return response
+    await asyncio.sleep(reply.latency_ms / 1000)
+    if reply.drop_connection or reply.truncate_frame:
+        part = bytes(response.body)[: len(response.body) // 2] if reply.truncate_frame else b""
+        return _DropResponse(part, len(response.body))
+    return response
+
+
 async def _answer(state: ServerState, replies: list[TaskReply]) -> Response:
     latency = max((r.latency_ms for r in replies), default=0)
     if latency:
@@ -157,12 +188,20 @@ async def _answer(state: ServerState, replies: list[TaskReply]) -> Response:
         return Response(MALFORMED_BODY, status_code=status, media_type="application/json")
     data = [item for r in replies for item in r.data]
     errors = [error for r in replies for error in r.errors]
-    return _respond(state, envelope(data, errors), status)
+    if any(r.truncate_frame for r in replies):
+        body = JSONResponse(envelope(data, errors)).body
+        state.journal.record("response", transport="rest", status=status, truncated=True)
+        return _DropResponse(bytes(body[: len(body) // 2]), len(body), status)
+    waits = [r.retry_after for r in replies if r.retry_after is not None]
+    headers = {"Retry-After": str(max(waits))} if waits and not data else None
+    return _respond(state, envelope(data, errors), status, headers)
 
 
-def _respond(state: ServerState, body: dict[str, Any], status: int) -> Response:
+def _respond(
+    state: ServerState, body: dict[str, Any], status: int, headers: dict[str, str] | None = None
+) -> Response:
     state.journal.record("response", transport="rest", status=status, body=body)
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _error(state: ServerState, status: int, code: str, message: str) -> Response:
@@ -236,17 +275,22 @@ class _BodyReader:
 
 
 class _DropResponse(Response):
-    """Starts an answer, then breaks the connection off (uvicorn closes the socket)."""
+    """Starts an answer (headers, then `part` of a body of `size` bytes), then breaks the
+    connection off (uvicorn closes the socket)."""
 
-    def __init__(self) -> None:
-        super().__init__(status_code=200)
+    def __init__(self, part: bytes = b"", size: int = 1024, status: int = 200) -> None:
+        super().__init__(status_code=status)
+        self.part, self.size = part, size
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        length = str(self.size).encode()
         await send(
             {
                 "type": "http.response.start",
-                "status": 200,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", b"1024")],
+                "status": self.status_code,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", length)],
             }
         )
+        if self.part:
+            await send({"type": "http.response.body", "body": self.part, "more_body": True})
         raise ConnectionDropped("Server disconnected without sending a complete response.")

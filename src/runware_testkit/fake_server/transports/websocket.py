@@ -17,6 +17,16 @@
 - ``ping`` gets ``pong``. After ``idle_timeout`` seconds without a client message the server
   closes the socket with code 1001 ("idle timeout").
 - Query ``?dryRun=1`` makes every message on the connection a dry run.
+
+Network faults (`faults.scenarios`): a reply marked ``half_open`` is sent, then the connection
+goes silent (client messages are journaled with ``half_open: true`` and not answered, pings
+included; the socket stays open until the client closes it or the idle timeout); a reply
+marked ``truncate_frame`` is written as a frame header and half its payload straight to the
+socket, which is then closed (`cut.cut_frame`); after a reply marked ``replay_results`` (the
+first one holding the task's results, or their first part) the socket is dropped the same way
+and the task stays undelivered, so a resume replays its results. A connect-phase
+scenario shapes the answer to the ``authentication`` message (late, refused, dropped, cut or
+never sent). WebSocket-level ping frames are still answered by the server's WebSocket library.
 """
 
 from __future__ import annotations
@@ -41,6 +51,7 @@ from ..protocol.wire import (
     error_object,
     for_journal,
 )
+from .cut import cut_frame
 
 if TYPE_CHECKING:
     from ..state import ServerState
@@ -85,6 +96,7 @@ class _Connection:
         base = str(websocket.base_url).replace("ws://", "http://", 1)
         self.request_base = base.replace("wss://", "https://", 1)
         self.ctx: Context | None = None
+        self.half_open = False
 
     async def run(self) -> None:
         """Serve messages until the client leaves, the idle timeout hits or a drop is asked."""
@@ -126,6 +138,11 @@ class _Connection:
 
     async def _on_message(self, message: dict[str, Any]) -> None:
         text = message.get("text")
+        if self.half_open:
+            self.state.journal.record(
+                "frame_in", transport="websocket", half_open=True, data=_shown(text)
+            )
+            return
         if text is None:
             size = len(message.get("bytes") or b"")
             self.state.journal.record("frame_in", transport="websocket", binary=True, size=size)
@@ -186,6 +203,14 @@ class _Connection:
         if error is not None:
             await self._send({"errors": [error]})
             return False
+        fault = self.state.scenarios.take_connect()
+        if fault is not None:
+            self._journal_fault(fault.to_dict())
+            if fault.latency_ms:
+                await asyncio.sleep(fault.latency_ms / 1000)
+            if (auth_error := fault.error()) is not None:
+                await self._send({"errors": [{**auth_error, "taskType": "authentication"}]})
+                return False
         resume = task.get("connectionSessionUUID")
         if self.session is not None and self.session.uuid == resume:
             session, resumed = self.session, False
@@ -200,9 +225,16 @@ class _Connection:
             session=session,
             push=self._send,
         )
-        await self._send(
-            {"data": [{"taskType": "authentication", "connectionSessionUUID": session.uuid}]}
+        answer = TaskReply(
+            data=[{"taskType": "authentication", "connectionSessionUUID": session.uuid}]
         )
+        if fault is not None:
+            answer.drop_connection = fault.drop_connection
+            answer.truncate_frame = fault.truncate_frame
+            if fault.half_open:
+                self._go_half_open()
+                return True
+        await self._deliver(answer)
         if resumed:
             await self._replay(session)
         return True
@@ -235,10 +267,34 @@ class _Connection:
             with contextlib.suppress(Exception):
                 await self.ws.close(code=DROP_CLOSE_CODE)
             raise _Gone
+        if reply.truncate_frame:
+            text = json.dumps(envelope(reply.data, reply.errors))
+            self.state.journal.record(
+                "frame_out", transport="websocket", closed=True, truncated=True, data=text
+            )
+            await cut_frame(self.ws, text)
+            raise _Gone
         if reply.malformed_body:
             await self._send_text(_MALFORMED, data=_MALFORMED)
             return
         await self._send(envelope(reply.data, reply.errors), final_for=reply.final_for)
+        if reply.replay_results and self.session is not None:
+            if reply.final_for is not None:
+                self.session.delivered.discard(reply.final_for)
+            self.state.journal.record(
+                "frame_out", transport="websocket", closed=True, reason="replay_results"
+            )
+            await cut_frame(self.ws, None)
+            raise _Gone
+        if reply.half_open:
+            self._go_half_open()
+
+    def _go_half_open(self) -> None:
+        self.half_open = True
+        self.state.journal.record("frame_out", transport="websocket", half_open=True)
+
+    def _journal_fault(self, scenario: dict[str, Any]) -> None:
+        self.state.journal.record("scenario", source="queue", scenario=scenario)
 
     async def _send_error(self, code: str, message: str) -> None:
         await self._send({"errors": [error_object(code=code, message=message)]})
@@ -263,6 +319,16 @@ class _Connection:
         except Exception as exc:
             raise _Gone from exc
         self.state.journal.record("frame_out", transport="websocket", data=data)
+
+
+def _shown(text: str | None) -> Any:
+    """A received text frame as the journal keeps it: its JSON value, else the text."""
+    if text is None:
+        return None
+    try:
+        return for_journal(decode_json(text))
+    except BatchError:
+        return for_journal(text)
 
 
 def _only_pings(tasks: list[Any]) -> bool:
