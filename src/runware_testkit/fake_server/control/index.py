@@ -41,6 +41,7 @@ DESCRIPTIONS: dict[str, str] = {
     "/__testkit/tasks/{uuid}/complete": "finish a task with success now",
     "/__testkit/tasks/{uuid}/fail": '{"code": ...}: finish a task with an error now',
     "/__testkit/scenarios": "one-shot faults: POST adds, GET lists, DELETE drops",
+    "/__testkit/scenarios/{index}": "DELETE drops the pending scenario at that index",
     "/__testkit/drain": "wait for webhook and upload deliveries in flight (?timeout=)",
     "/__testkit/sink": "names of the built-in receivers and what each received",
     "/__testkit/sink/{name}": "built-in webhook (POST) and upload (PUT) receiver; GET reads it",
