@@ -162,7 +162,11 @@ class JournalIndex:
                 named.add(uuid)
                 task_type = task.get("taskType")
                 if task_type not in CONTROL_TASK_TYPES and uuid not in self.submitted:
-                    self.submitted[uuid] = {"task": task, "time": entry["time"], "seq": entry["seq"]}
+                    self.submitted[uuid] = {
+                        "task": task,
+                        "time": entry["time"],
+                        "seq": entry["seq"],
+                    }
         elif kind in ("response", "frame_out"):
             payload = entry.get("body") if kind == "response" else entry.get("data")
             if isinstance(payload, dict):
@@ -241,7 +245,9 @@ def spend_by_key(records: Iterable[TaskRecord]) -> list[dict[str, Any]]:
     table: dict[str, dict[str, Any]] = {}
     for record in records:
         key = mask_key(record.api_key) or "?"
-        row = table.setdefault(key, {"key": key, "tasks": 0, "succeeded": 0, "failed": 0, "cost": 0})
+        row = table.setdefault(
+            key, {"key": key, "tasks": 0, "succeeded": 0, "failed": 0, "cost": 0}
+        )
         row["tasks"] += 1
         row["succeeded"] += record.status == "success"
         row["failed"] += record.status == "error"
