@@ -143,8 +143,7 @@ def inspector_routes(state: ServerState) -> list[Route]:
             }
             data["media"] = _media(state, record.results, root)
             if record.finished_at is not None:
-                data["events"].append(_finish_event(record))
-                data["events"].sort(key=lambda event: event["time"])
+                _insert_finish(data["events"], _finish_event(record))
         return json_response(data)
 
     async def models(request: Request) -> Response:
@@ -225,6 +224,19 @@ def _finish_event(record: TaskRecord) -> dict[str, Any]:
         "status": record.status,
         "detail": detail,
     }
+
+
+def _insert_finish(events: list[dict[str, Any]], finish: dict[str, Any]) -> None:
+    """Put the end just before the first answer that reports it, else after what came before
+    it on the clock (a manual clock gives many entries the same time)."""
+    for position, event in enumerate(events):
+        if event["label"] == "answer" and event.get("status") in ("success", "error"):
+            events.insert(position, finish)
+            return
+    position = len(events)
+    while position and events[position - 1]["time"] > finish["time"]:
+        position -= 1
+    events.insert(position, finish)
 
 
 def _media(state: ServerState, results: list[dict[str, Any]], root: str) -> list[dict[str, Any]]:
