@@ -42,9 +42,14 @@ def find_chromium() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole session (each test gets its own page)."""
+    """One headless Chromium shared by the browser tests (each test gets its own page).
+
+    Module-scoped, and every browser test lives in one module (test_page.py), so a run starts
+    it once: Playwright's sync API keeps its event loop marked running on this thread while it
+    is started, which would stop pytest-asyncio from running async tests in between.
+    """
     path = find_chromium()
     if path is None:
         pytest.skip(
