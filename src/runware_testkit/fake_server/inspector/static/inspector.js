@@ -355,15 +355,10 @@ $("#act-sink-fail").addEventListener("click", () => {
   act("receiver fails", () => api(`/sink/${name}/fail`, "POST", body));
 });
 
-(async () => {
-  try {
-    const { errors } = await api("/errors");
-    $("#fail-code").innerHTML = errors.map((e) =>
-      `<option value="${esc(e.code)}">${esc(e.code)} (${e.status})</option>`).join("");
-    $("#fail-code").value = "timeoutProvider";
-    await loadTasks();
-  } catch (error) {
-    say(error.message, true);
-  }
-  connect();
-})();
+connect();
+loadTasks().catch((error) => say(error.message, true));
+api("/errors").then(({ errors }) => {
+  $("#fail-code").innerHTML = errors.map((e) =>
+    `<option value="${esc(e.code)}">${esc(e.code)} (${e.status})</option>`).join("");
+  $("#fail-code").value = "timeoutProvider";
+}).catch((error) => say(error.message, true));
