@@ -8,8 +8,9 @@ import httpx
 import pytest
 
 from runware_testkit.fake_server.app import create_app
-from runware_testkit.fake_server.config import DEV_API_KEY
+from runware_testkit.fake_server.config import DEV_API_KEY, ServerConfig
 from runware_testkit.fake_server.inspector.routes import inspector_page
+from runware_testkit.fake_server.namespaces import create_shared_app
 
 from ..harness import make_state, poll_task, video_task
 
@@ -200,3 +201,16 @@ async def test_a_bad_stream_lifetime_is_a_clear_error(client):
     answer = await client.get("/__testkit/events?max=soon")
     assert answer.status_code == 400
     assert answer.json()["errors"][0]["parameter"] == "max"
+
+
+async def test_a_namespace_has_its_own_page_and_links():
+    async with client_for(create_shared_app(ServerConfig())) as client:
+        path = (await client.post("/__testkit/namespaces")).json()["path"]
+        await client.post(f"{path}/v1", json=[video_task()], headers=AUTH)
+        page = await client.get(f"{path}/__testkit/", headers=HTML)
+        rows = (await client.get(f"{path}/__testkit/inspector/tasks")).json()["tasks"]
+        outer = (await client.get("/__testkit/inspector/tasks")).json()["tasks"]
+        models = (await client.get(f"{path}/__testkit/models")).json()["models"]
+    assert f'data-base="{path}/__testkit"' in page.text
+    assert len(rows) == 1 and outer == []
+    assert models[0]["links"]["request schema"].startswith(f"{path}/resolve/")
