@@ -6,6 +6,9 @@ poll (``getResponse``) and details read (``getTaskDetails``) with what each answ
 (``response`` / ``frame_out`` items and errors carrying the taskUUID), scenarios applied
 (``scenario``) and webhook and upload attempts (``*_attempt`` entries with ``task_uuid``).
 
+The index holds what the journal holds: when the journal drops its oldest entries (it is
+bounded), the index forgets them too; when the journal is cleared, the index starts over.
+
 Rows (`task_rows`) are the engine's tasks plus submissions the server refused before a task
 existed (status ``rejected``: a contract error, an authentication failure ...), so a rejected
 request shows in the list with the errors that blame its parameters. API keys are shown
@@ -15,6 +18,7 @@ masked, as the control API shows them.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
@@ -91,6 +95,9 @@ class JournalIndex:
     def _reset(self) -> None:
         self._seen = 0
         self._clears = self.journal.clears
+        self._order: deque[tuple[int, str]] = deque()
+        """(seq, taskUUID) per indexed entry, oldest first: what to forget when the journal
+        drops its oldest entries."""
         self.by_task: dict[str, list[dict[str, Any]]] = {}
         self.submitted: dict[str, dict[str, Any]] = {}
         """taskUUID -> ``{"task": <the task object as sent>, "time", "seq"}``."""
@@ -106,6 +113,20 @@ class JournalIndex:
                 self._take(entry)
             if fresh:
                 self._seen = fresh[-1]["seq"]
+            self._forget_dropped()
+
+    def _forget_dropped(self) -> None:
+        """Forget what the journal no longer holds (it keeps the newest entries only)."""
+        oldest = self.journal.last_seq - len(self.journal) + 1
+        while self._order and self._order[0][0] < oldest:
+            seq, uuid = self._order.popleft()
+            held = self.by_task.get(uuid)
+            if held and held[0]["seq"] == seq:
+                held.pop(0)
+            if not held:
+                self.by_task.pop(uuid, None)
+                self.submitted.pop(uuid, None)
+                self.errors.pop(uuid, None)
 
     def entries_of(self, task_uuid: str) -> list[dict[str, Any]]:
         """The journal entries naming `task_uuid`, oldest first."""
@@ -186,6 +207,7 @@ class JournalIndex:
             named.add(entry["task_uuid"])
         for uuid in named:
             self.by_task.setdefault(uuid, []).append(entry)
+            self._order.append((entry["seq"], uuid))
 
 
 def task_rows(records: Iterable[TaskRecord], index: JournalIndex) -> list[dict[str, Any]]:
