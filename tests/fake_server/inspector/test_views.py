@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from runware_testkit.contract import load_contract
 from runware_testkit.fake_server.engine.clock import ManualClock
-from runware_testkit.fake_server.inspector.views import JournalIndex, mask_key, timeline_events
+from runware_testkit.fake_server.inspector.views import (
+    JournalIndex,
+    mask_key,
+    model_rows,
+    timeline_events,
+)
 from runware_testkit.fake_server.journal import Journal
 
 A = "aaaaaaaa-0000-4000-8000-000000000001"
@@ -76,3 +84,20 @@ def test_keys_are_masked():
     assert mask_key("rw-testkit-dev-key") == "rw-t..."
     assert mask_key("short") == "***"
     assert mask_key(None) is None
+
+
+def test_model_rows_name_each_source_kind():
+    shipped = load_contract()
+    page = shipped.models["runway:2@1"]
+    document = shipped.models["bfl:flux@3-image"]
+    mine = dataclasses.replace(page, air="acme:video@1", slug="acme-video", origin="/work/c")
+    contract = dataclasses.replace(shipped, models={m.air: m for m in (page, document, mine)})
+    rows = {row["air"]: row for row in model_rows(contract, "/ns/a")}
+    assert rows["runway:2@1"]["source_kind"] == "page"
+    assert rows["bfl:flux@3-image"]["source_kind"] == "official schema"
+    assert rows["acme:video@1"]["source_kind"] == "user directory"
+    assert rows["acme:video@1"]["origin"] == "/work/c"
+    assert rows["acme:video@1"]["links"] == {
+        "request schema": "/ns/a/resolve/acme:video@1",
+        "OpenAPI": "/ns/a/docs/models/acme-video/schema.json",
+    }
