@@ -233,6 +233,11 @@ async function loadModels() {
       `<a href="${esc(url)}">${esc(name)}</a>`).join("<br>")}</td></tr>`).join("");
 }
 
+function brief(entry) {
+  const { kind, seq, time, ...rest } = entry;
+  return rest;
+}
+
 async function loadJournal() {
   const kind = $("#journal-kind").value;
   const uuid = $("#journal-task").value.trim();
@@ -246,7 +251,7 @@ async function loadJournal() {
   fillSelect($("#journal-kind"), entries.map((e) => e.kind));
   $("#journal tbody").innerHTML = shown.map((e) => `<tr><td>${e.seq}</td>
     <td>${Number(e.time).toFixed(3)}</td><td>${esc(e.kind)}</td><td><details><summary>
-    ${esc(JSON.stringify(e).slice(0, 120))}</summary><pre>${esc(JSON.stringify(e, null, 2))}
+    ${esc(JSON.stringify(brief(e)).slice(0, 120))}</summary><pre>${esc(JSON.stringify(e, null, 2))}
     </pre></details></td></tr>`).join("");
 }
 
