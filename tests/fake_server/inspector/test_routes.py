@@ -54,6 +54,11 @@ async def test_a_program_still_gets_the_route_index(client, accept):
     assert routes["/__testkit/reset"]["methods"] == ["POST"]
 
 
+def test_the_base_path_is_escaped_into_the_page():
+    page = inspector_page('/ns/"><script>x</script>/__testkit')
+    assert 'data-base="/ns/&quot;&gt;&lt;script&gt;x&lt;/script&gt;/__testkit"' in page
+
+
 def test_the_page_is_small_and_names_no_outside_asset():
     page = inspector_page("/__testkit")
     assert len(page.encode()) < 60_000

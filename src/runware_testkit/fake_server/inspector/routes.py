@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import html
 import json
 from collections.abc import AsyncIterator
 from importlib import resources
@@ -77,11 +78,9 @@ def _asset(name: str) -> str:
 
 def inspector_page(base: str) -> str:
     """The page's HTML with its CSS and JS inlined; `base` is the control API's path."""
-    page = _asset("inspector.html")
-    return (
-        page.replace("/*STYLE*/", _asset("inspector.css"))
-        .replace("/*SCRIPT*/", _asset("inspector.js"))
-        .replace("__BASE__", json.dumps(base)[1:-1].replace("<", "\\u003c"))
+    page = _asset("inspector.html").replace("__BASE__", html.escape(base, quote=True))
+    return page.replace("/*STYLE*/", _asset("inspector.css")).replace(
+        "/*SCRIPT*/", _asset("inspector.js")
     )
 
 
