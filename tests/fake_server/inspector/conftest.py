@@ -85,11 +85,13 @@ class Inspected:
         return answer.status_code, answer.json()
 
     def row(self, task_uuid: str, status: str | None = None) -> Any:
-        """Wait for the task's row (in `status`, if given) and return it."""
+        """Wait for the task's row (in `status`, if given); a locator of it (found again on
+        every use: the live list redraws its rows)."""
         selector = f"#tasks tr[data-uuid='{task_uuid}']"
         if status is not None:
             selector += f"[data-status='{status}']"
-        return self.page.wait_for_selector(selector, timeout=WAIT_MS)
+        self.page.wait_for_selector(selector, timeout=WAIT_MS)
+        return self.page.locator(selector)
 
 
 @pytest.fixture

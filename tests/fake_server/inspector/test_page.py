@@ -30,14 +30,15 @@ def test_the_result_video_plays_in_the_page(inspect):
     inspected.call(task)
     inspected.row(task["taskUUID"], "success").click()
     page = inspected.page
-    video = page.wait_for_selector("#media video")
+    page.wait_for_selector("#media video")
     page.wait_for_function(
         "document.querySelector('#media video').readyState >= 2", timeout=WAIT_MS
     )
-    start = video.evaluate("v => v.currentTime")
+    start = page.evaluate("document.querySelector('#media video').currentTime")
     page.wait_for_function(
         f"document.querySelector('#media video').currentTime > {start}", timeout=WAIT_MS
     )
+    page.wait_for_selector("#media .size:has-text('KB')")
     caption = page.inner_text("#media figcaption")
     assert "mp4" in caption and "KB" in caption
 
@@ -116,9 +117,9 @@ def test_models_journal_and_spend_panels(inspect):
     inspected.row(task["taskUUID"], "success")
     page = inspected.page
     page.click("button[data-tab='models']")
-    model = page.wait_for_selector("#models tr[data-air='runway:2@1']")
-    assert model.query_selector(".source-kind").inner_text() in ("page", "official schema")
-    link = model.query_selector("a").get_attribute("href")
+    model = page.locator("#models tr[data-air='runway:2@1']")
+    assert model.locator(".source-kind").inner_text() in ("page", "official schema")
+    link = model.locator("a").first.get_attribute("href")
     assert httpx.get(inspected.base_url + link).status_code == 200
     page.click("button[data-tab='journal']")
     page.wait_for_selector("#journal tbody tr")
@@ -128,5 +129,5 @@ def test_models_journal_and_spend_panels(inspect):
         ".every(td => td.textContent === 'request')"
     )
     page.click("button[data-tab='spend']")
-    spend = page.wait_for_selector("#spend tbody tr")
-    assert "$" in spend.inner_text() and "rw-t..." in spend.inner_text()
+    spend = page.locator("#spend tbody tr").first.inner_text()
+    assert "$" in spend and "rw-t..." in spend

@@ -3,7 +3,7 @@
 const BASE = document.body.dataset.base;
 const TOKEN = new URLSearchParams(location.search).get("token");
 const $ = (sel) => document.querySelector(sel);
-const view = { rows: [], now: 0, manual: false, selected: null, lastSeq: 0, tab: "tasks" };
+const view = { rows: [], drawn: "", now: 0, manual: false, selected: null, lastSeq: 0, tab: "tasks" };
 
 function esc(value) {
   return String(value ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -65,12 +65,16 @@ function renderTasks() {
   const shown = view.rows.filter(
     (r) => (!status || r.status === status) && (!model || r.model === model) &&
       (!key || r.key === key));
-  $("#tasks tbody").innerHTML = shown.map((r) => `<tr data-uuid="${esc(r.taskUUID)}"
+  const rows = shown.map((r) => `<tr data-uuid="${esc(r.taskUUID)}"
     data-status="${esc(r.status)}" class="${r.taskUUID === view.selected ? "sel" : ""}">
     <td><span class="badge ${esc(r.status)}">${esc(r.status)}</span>${r.status === "processing" &&
       r.progress ? ` ${r.progress}%` : ""}</td><td>${esc(r.model)}</td><td>${esc(r.taskType)}</td>
     <td>${esc(r.key ?? "")}</td><td>${r.cost == null ? "" : "$" + r.cost}</td>
     <td>${age(r)}</td><td class="uuid">${esc(r.taskUUID)}</td></tr>`).join("");
+  if (rows !== view.drawn) {
+    $("#tasks tbody").innerHTML = rows;
+    view.drawn = rows;
+  }
   $("#task-count").textContent = `${shown.length} of ${view.rows.length} tasks`;
   const task = view.rows.find((r) => r.taskUUID === view.selected);
   const open = task && task.status === "processing";
