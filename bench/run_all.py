@@ -41,6 +41,7 @@ SCRIPTS = {
     "memory": 900,
     "bench_generate": 120,
     "bench_image": 300,
+    "inspector": 180,
 }
 """Script name (bench/NAME.py) -> timeout in seconds."""
 
@@ -291,6 +292,34 @@ def image_rows(data: dict[str, Any]) -> list[Row]:
     ]
 
 
+def inspector_rows(data: dict[str, Any]) -> list[Row]:
+    """The Inspector page in headless Chromium (kit only), each figure with its budget."""
+    if "unavailable" in data:
+        return [alone("inspector", "(not measured)", f"n/a ({data['unavailable']})")]
+    sizes, live = data["transferred"], data["submit_to_visible"]
+    budget = data["budget"]
+    kb = (sizes["page_bytes"] + sizes["api_bytes"]) / 1024
+    return [
+        alone(
+            "inspector",
+            f"page + first JSON transferred, KB (budget {budget['transferred_kb']})",
+            fmt_number(kb, 1),
+        ),
+        alone(
+            "inspector",
+            f"request -> list of {data['tasks']} tasks rendered, median ms "
+            f"(budget {budget['list_ms']})",
+            fmt_number(data["list_rendered"]["median_ms"], 1),
+        ),
+        alone(
+            "inspector",
+            f"submit -> task visible, median ms (budget {budget['live_ms']})",
+            fmt_number(live["median_ms"], 1),
+        ),
+        alone("inspector", "submit -> task visible, p95 ms", fmt_number(live["p95_ms"], 1)),
+    ]
+
+
 BUILDERS = {
     "server": server_rows,
     "startup": startup_rows,
@@ -301,6 +330,7 @@ BUILDERS = {
     "memory": memory_rows,
     "bench_generate": generate_rows,
     "bench_image": image_rows,
+    "inspector": inspector_rows,
 }
 
 

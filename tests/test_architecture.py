@@ -67,6 +67,18 @@ ALLOWED: dict[str, frozenset[str]] = {
             "fake_server.config",
         }
     ),
+    "fake_server.inspector": frozenset(
+        {
+            "fake_server.engine",
+            "fake_server.journal",
+            "fake_server.faults",
+            "fake_server.protocol",
+            "fake_server.config",
+            "fake_server.control",
+            "fake_server.handlers",
+            "contract",
+        }
+    ),
     "fake_server.transports": frozenset(
         {"fake_server.engine", "fake_server.handlers", "fake_server.protocol", "fake_server.config"}
     ),

@@ -50,6 +50,8 @@ def test_wheel_ships_types_license_and_contract(wheel_env: WheelEnv) -> None:
     assert "runware_testkit/__main__.py" in names
     assert any(n.startswith("runware_testkit/_schemas/models/") for n in names)
     assert "runware_testkit/_contract/platform.json" in names
+    inspector = "runware_testkit/fake_server/inspector/static/"
+    assert {inspector + f"inspector.{ext}" for ext in ("html", "css", "js")} <= names
     runtime = re.findall(r"^Requires-Dist: ([A-Za-z0-9_.-]+)(?!.*extra ==)", metadata, re.M)
     assert {"pytest", "hypothesis", "respx"} <= set(runtime)
     assert re.search(r"^Project-URL: .+, https://", metadata, re.M)

@@ -62,6 +62,14 @@ def test_clear_keeps_sequence_monotonic(clock):
     assert journal.record("scenario")["seq"] == 3
 
 
+def test_clears_counts_every_clear(clock):
+    journal = Journal(clock)
+    assert journal.clears == 0
+    journal.clear()
+    journal.clear()
+    assert journal.clears == 2
+
+
 def test_reserved_fields_and_bad_kind_are_refused(clock):
     journal = Journal(clock)
     with pytest.raises(ValueError, match="seq"):

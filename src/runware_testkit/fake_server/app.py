@@ -10,6 +10,8 @@ Routes
 ``GET /media/{uuid}.{ext}``        result videos and uploads (`media_routes`)
 ``GET /resolve/{AIR}``, ``/registry.json``, ``/docs/models/{slug}/schema.json``
                                    schema service (`schema_service`)
+``/__testkit/``                    the Inspector page for a browser, the route index as JSON
+                                   otherwise, and the Inspector's views (`inspector`)
 ``/__testkit/...``                 control API (`control`) and webhook/upload sink (`sink`)
 
 Unknown paths and methods get Runware-shaped errors (``notFound`` 404,
@@ -35,6 +37,7 @@ from .control.api import PREFIX as CONTROL_PREFIX
 from .control.api import control_routes
 from .control.sink import sink_routes
 from .engine.clock import Clock
+from .inspector.routes import inspector_routes
 from .media.routes import media_routes
 from .protocol.schema_service import schema_routes
 from .state import ServerState
@@ -80,7 +83,8 @@ def create_app(
         *media_routes(state),
         *schema_routes(state),
     ]
-    routes += [*control_routes(state), *sink_routes(state)]
+    # The Inspector comes first: its page answers GET /__testkit/ for a browser.
+    routes += [*inspector_routes(state), *control_routes(state), *sink_routes(state)]
     app = Starlette(
         routes=routes,
         lifespan=lifespan,

@@ -48,6 +48,7 @@ class Journal:
         self._seq = 0
         self._dropped = 0
         self._kinds: set[str] = set()
+        self._clears = 0
 
     def record(self, kind: str, **fields: Any) -> dict[str, Any]:
         """Append an entry of `kind` with `fields`; return a copy of it (with ``seq``, ``time``).
@@ -91,6 +92,7 @@ class Journal:
             self._entries.clear()
             self._dropped = 0
             self._kinds.clear()
+            self._clears += 1
 
     @property
     def dropped(self) -> int:
@@ -103,6 +105,12 @@ class Journal:
         """The ``seq`` of the most recent entry ever recorded (0 before the first)."""
         with self._lock:
             return self._seq
+
+    @property
+    def clears(self) -> int:
+        """How many times `clear` was called: a reader caching entries rereads when it moves."""
+        with self._lock:
+            return self._clears
 
     def kinds(self) -> set[str]:
         """The kinds recorded since the last clear."""

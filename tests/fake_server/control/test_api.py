@@ -343,6 +343,21 @@ async def test_add_list_and_clear_scenarios(client, state):
     assert (await client.get("/__testkit/scenarios")).json() == {"scenarios": []}
 
 
+async def test_remove_one_scenario_by_index(client, state):
+    body = [{"error_code": "insufficientCredits"}, {"http_status": 503}, {"nsfw": True}]
+    await client.post("/__testkit/scenarios", json=body)
+    answer = await client.delete("/__testkit/scenarios/1")
+    assert answer.status_code == 200
+    assert answer.json()["removed"]["http_status"] == 503
+    assert answer.json()["pending"] == 2
+    listed = (await client.get("/__testkit/scenarios")).json()["scenarios"]
+    assert [s["error_code"] for s in listed] == ["insufficientCredits", None]
+    missing = await client.delete("/__testkit/scenarios/2")
+    assert missing.status_code == 404
+    assert error_of(missing)["code"] == "scenarioNotFound"
+    assert error_of(await client.delete("/__testkit/scenarios/x"))["parameter"] == "index"
+
+
 async def test_scenario_with_an_unknown_error_code_is_refused_with_the_closest(client, state):
     answer = await client.post(
         "/__testkit/scenarios", json={"error_code": "insufficentCredits", "phase": "processing"}

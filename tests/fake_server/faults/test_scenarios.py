@@ -160,6 +160,17 @@ def test_queue_stores_copies():
         queue.add({"times": 1})
 
 
+def test_remove_drops_one_by_index():
+    queue = ScenarioQueue()
+    for code in ("insufficientCredits", "timeoutProvider", "invalidApiKey"):
+        queue.add(Scenario(error_code=code))
+    assert queue.remove(1).error_code == "timeoutProvider"
+    assert [s.error_code for s in queue.pending()] == ["insufficientCredits", "invalidApiKey"]
+    for index in (2, -1, True):
+        with pytest.raises(IndexError):
+            queue.remove(index)
+
+
 def test_clear_returns_count():
     queue = ScenarioQueue()
     queue.add(Scenario())

@@ -30,6 +30,7 @@ POST     /__testkit/tasks/{uuid}/fail       ``{"code", "message"?}``: finish it 
 POST     /__testkit/scenarios        one scenario object or a list (all or nothing)
 GET      /__testkit/scenarios        pending scenarios
 DELETE   /__testkit/scenarios        drop every pending scenario
+DELETE   /__testkit/scenarios/{n}    drop the pending scenario at index n (0 = next taken)
 POST     /__testkit/drain            ``?timeout=`` (s, default 10): wait for webhook and upload
                                     deliveries in flight; ``{"pending": n}`` left after it
 =======  ==========================  ==========================================================
@@ -392,6 +393,20 @@ def control_routes(state: Any) -> list[Route]:
         state.scenarios.clear()
         return json_response({"cleared": count})
 
+    async def remove_scenario(request: Request) -> Response:
+        raw = request.path_params["index"]
+        index = _int_param(raw, "index", default=None, low=0)
+        try:
+            removed = state.scenarios.remove(index)
+        except IndexError:
+            raise BadInput(
+                f"No pending scenario at index {raw} ({len(state.scenarios)} pending).",
+                code="scenarioNotFound",
+                parameter="index",
+                status=404,
+            ) from None
+        return json_response({"removed": removed.to_dict(), "pending": len(state.scenarios)})
+
     async def drain(request: Request) -> Response:
         params = request.query_params
         _only_keys(params, {"timeout"}, where="query parameter")
@@ -418,6 +433,7 @@ def control_routes(state: Any) -> list[Route]:
         ("/scenarios", add_scenarios, ["POST"]),
         ("/scenarios", list_scenarios, ["GET"]),
         ("/scenarios", clear_scenarios, ["DELETE"]),
+        ("/scenarios/{index}", remove_scenario, ["DELETE"]),
         ("/drain", drain, ["POST"]),
     ]
     return [

@@ -564,6 +564,16 @@ class ScenarioQueue:
         with self._lock:
             return [copy.copy(scenario) for scenario in self._items]
 
+    def remove(self, index: int) -> Scenario:
+        """Drop the pending scenario at `index` (0 = first to be taken); return it.
+
+        Raises IndexError when no scenario is pending at `index`.
+        """
+        with self._lock:
+            if isinstance(index, bool) or not 0 <= index < len(self._items):
+                raise IndexError(f"no pending scenario at index {index}")
+            return self._items.pop(index)
+
     def clear(self) -> int:
         """Forget every pending scenario; return how many there were."""
         with self._lock:
