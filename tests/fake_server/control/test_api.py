@@ -431,6 +431,25 @@ async def test_non_loopback_client_is_refused(state):
     assert state.scenarios.pending() == []
 
 
+async def test_a_change_sent_by_a_page_of_another_origin_is_refused(client, state):
+    """A web page elsewhere cannot make the browser drive the fake (cross-site forgery)."""
+    forged = await client.post(
+        "/__testkit/scenarios", json={"nsfw": True}, headers={"Origin": "https://evil.example"}
+    )
+    opaque = await client.post("/__testkit/reset", headers={"Origin": "null"})
+    assert (forged.status_code, opaque.status_code) == (403, 403)
+    assert "https://evil.example" in error_of(forged)["message"]
+    assert state.scenarios.pending() == []
+    host = client.base_url.netloc.decode()
+    same = await client.post(
+        "/__testkit/scenarios", json={"nsfw": True}, headers={"Origin": f"http://{host}"}
+    )
+    read = await client.get("/__testkit/health", headers={"Origin": "https://evil.example"})
+    plain = await client.post("/__testkit/scenarios", json={"nsfw": True})
+    assert (same.status_code, read.status_code, plain.status_code) == (200, 200, 200)
+    assert len(state.scenarios.pending()) == 2
+
+
 async def test_non_loopback_allowed_with_the_token_when_opened(state):
     state.config.control_loopback_only = False
     state.config.control_token = "s3cret"

@@ -4,7 +4,9 @@ Access: by default only loopback clients (``127.0.0.0/8``, ``::1``, Starlette's 
 are answered (``config.control_loopback_only``); when ``config.control_token`` is set, every
 call must also carry it, in ``X-Testkit-Token: <token>`` or ``Authorization: Bearer <token>``.
 Other hosts are answered only when ``control_loopback_only`` is off **and** a token is set
-(``serve --allow-remote --control-token T``): never without a token.
+(``serve --allow-remote --control-token T``): never without a token. A changing call (POST,
+PUT, PATCH, DELETE) that a browser sends from a page of another origin (its ``Origin`` header
+names another host) is refused, so no web page can drive a fake on a developer's machine.
 A refusal is HTTP 403 with ``{"errors":[{"code":"forbidden","message":...}]}``.
 
 Every bad input is answered 400 with a Runware-shaped error (``invalidRequestBody`` for a body
@@ -168,6 +170,14 @@ def access_refusal(request: Request, state: Any) -> Response | None:
             f"{client or 'an unknown address'}. Start the server with --allow-remote and "
             "--control-token TOKEN to open it to other hosts (never without a token).",
         )
+    cross_site = _cross_site_origin(request)
+    if cross_site is not None:
+        return error_response(
+            403,
+            "forbidden",
+            f"The control API does not take changes from a page of another origin "
+            f"({cross_site}); a browser sent this request on that page's behalf.",
+        )
     if token:
         given = request.headers.get(TOKEN_HEADER)
         if given is None:
@@ -182,6 +192,25 @@ def access_refusal(request: Request, state: Any) -> Response | None:
         if not hmac.compare_digest(given.encode(), str(token).encode()):
             return error_response(403, "forbidden", "The control API token is wrong.")
     return None
+
+
+def _cross_site_origin(request: Request) -> str | None:
+    """The `Origin` of a changing request sent by a browser from another site, else None.
+
+    A page on any site can make a browser POST to a loopback address (cross-site request
+    forgery); browsers name that page in `Origin`. Clients that are not browsers send no
+    `Origin`, and the Inspector's own calls carry the fake's origin. Reads (GET, HEAD) stay
+    open: a browser does not let another site read their answers.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    origin = request.headers.get("origin")
+    if origin is None:
+        return None
+    host = request.headers.get("host", "")
+    if origin != "null" and origin.partition("://")[2].rstrip("/") == host:
+        return None
+    return origin
 
 
 def guarded(state: Any, handler: Handler) -> Handler:
