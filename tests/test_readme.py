@@ -514,6 +514,13 @@ def _run_as_pytest_project(tmp_path: Path, blocks: list[Block]) -> None:
     for index, block in enumerate(blocks):
         (tmp_path / f"test_readme_{index}.py").write_text(block.text, encoding="utf-8")
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
+    # A loaded machine (the suite runs beside other work) can make Hypothesis's generation
+    # health check fire; what the blocks assert is unchanged.
+    (tmp_path / "conftest.py").write_text(
+        "from hypothesis import HealthCheck, settings\n"
+        'settings.register_profile("readme", suppress_health_check=[HealthCheck.too_slow])\n'
+        'settings.load_profile("readme")\n'
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "--hypothesis-seed=0"],
