@@ -32,6 +32,7 @@ from starlette.types import Receive, Scope, Send
 from ..handlers.dispatch import Context, Dispatcher
 from ..protocol.auth import bearer_key, key_error
 from ..protocol.wire import (
+    JOURNAL_STRING_LIMIT,
     BatchError,
     TaskReply,
     check_tasks,
@@ -105,7 +106,9 @@ async def _handle(state: ServerState, dispatcher: Dispatcher, request: Request) 
     bad_json: BatchError | None = None
     try:
         parsed = decode_json(body)
-        shown = for_journal(parsed)
+        # a body no longer than the limit holds no string to shorten (the journal packs its
+        # own copy either way)
+        shown = parsed if len(body) <= JOURNAL_STRING_LIMIT else for_journal(parsed)
     except BatchError as exc:
         bad_json = exc
         shown = for_journal(body.decode("utf-8", "replace"))
