@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import marshal
 import math
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -48,7 +47,14 @@ from ..engine.errors import (
 )
 from ..engine.ids import IdSource
 from ..engine.progression import ProgressState, parse_progression
-from ..engine.records import MediaKind, MediaRecord, ScheduledFailure, TaskFacts, TaskRecord
+from ..engine.records import (
+    MediaKind,
+    MediaRecord,
+    ScheduledFailure,
+    TaskFacts,
+    TaskRecord,
+    json_copy,
+)
 from ..engine.store import MemoryStore, Store
 
 __all__ = ["Engine", "FinishListener", "ResultBuilder", "ResultDraw"]
@@ -172,7 +178,7 @@ class Engine:
         if task_type not in self.results:
             known = ", ".join(sorted(self.results)) or "none"
             raise ValueError(f"the engine cannot run {task_type} tasks (it runs: {known})")
-        request = _copied(task)
+        request = json_copy(task)
         spec = str(parse_progression(progression)) if progression is not None else None
         facts = facts.copy() if facts is not None else TaskFacts()
         _check_runnable(request)
@@ -566,15 +572,6 @@ class Engine:
             if candidate not in taken and self.store.get_media(candidate) is None:
                 taken.add(candidate)
                 return candidate
-
-
-def _copied(value: Any) -> Any:
-    """A deep copy of a JSON-shaped value through one C-level `marshal` round trip (several
-    times faster than `copy.deepcopy`); other values through `copy.deepcopy`."""
-    try:
-        return marshal.loads(marshal.dumps(value))
-    except ValueError:
-        return copy.deepcopy(value)
 
 
 def _check_runnable(request: dict[str, Any]) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "TaskFacts",
     "TaskRecord",
     "TaskStatus",
+    "json_copy",
     "pack_media",
     "pack_task",
     "unpack_media",
@@ -86,6 +87,12 @@ class OutputPlan:
     prepared: list[str] = field(default_factory=list)
     seed: bool = True
 
+    def copy(self) -> OutputPlan:
+        """A copy with its own `prepared` list (cheaper than `dataclasses.replace`)."""
+        plan = OutputPlan(*(getattr(self, name) for name in _PLAN_FIELDS))
+        plan.prepared = list(self.prepared)
+        return plan
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OutputPlan:
         """Rebuild a plan from `dataclasses.asdict` output (unknown keys are ignored)."""
@@ -115,15 +122,22 @@ class TaskFacts:
             source_height=self.source_height,
             nsfw=self.nsfw,
             webhook_failures=self.webhook_failures,
-            poll_effects=None if effects is None else dataclasses.replace(effects),
-            output=None
-            if output is None
-            else dataclasses.replace(output, prepared=list(output.prepared)),
+            poll_effects=None
+            if effects is None
+            else PollEffects(effects.latency_ms, effects.malformed_body, effects.drop_connection),
+            output=None if output is None else output.copy(),
         )
 
     def to_dict(self) -> dict[str, Any]:
         """The facts that are set, as a JSON-compatible dict (unset ones are left out)."""
-        data = dataclasses.asdict(self)
+        effects, output = self.poll_effects, self.output
+        data = {name: getattr(self, name) for name in _FACT_FIELDS}
+        if effects is not None:
+            data["poll_effects"] = {name: getattr(effects, name) for name in _EFFECT_FIELDS}
+        if output is not None:
+            plan = {name: getattr(output, name) for name in _PLAN_FIELDS}
+            plan["prepared"] = list(output.prepared)
+            data["output"] = plan
         return {key: value for key, value in data.items() if value not in (None, False, 0)}
 
     @classmethod
@@ -194,9 +208,18 @@ class TaskRecord:
         return int(self.request.get("numberResults", 1))
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-compatible dict of every field."""
-        data = dataclasses.asdict(self)
+        """Return a JSON-compatible dict of every field (sharing nothing with the record)."""
+        data = {name: getattr(self, name) for name in _TASK_FIELDS}
+        for name in ("request", "results", "error"):
+            data[name] = json_copy(data[name])
         data["facts"] = self.facts.to_dict()
+        failure = self.scheduled_failure
+        if failure is not None:
+            data["scheduled_failure"] = {
+                "code": failure.code,
+                "message": failure.message,
+                "after_polls": failure.after_polls,
+            }
         return data
 
     def __deepcopy__(self, memo: dict[int, Any]) -> TaskRecord:
@@ -440,6 +463,20 @@ def _known_fields(cls: type, data: dict[str, Any]) -> dict[str, Any]:
 
 
 _TASK_FIELDS = tuple(f.name for f in dataclasses.fields(TaskRecord))
+_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(TaskFacts))
+_EFFECT_FIELDS = tuple(f.name for f in dataclasses.fields(PollEffects))
+_PLAN_FIELDS = tuple(f.name for f in dataclasses.fields(OutputPlan))
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of a JSON-shaped value (one C-level `marshal` round trip), else through
+    `copy.deepcopy`."""
+    try:
+        return marshal.loads(marshal.dumps(value))
+    except ValueError:
+        return copy.deepcopy(value)
+
+
 _IMMUTABLE = (str, int, float, bool, type(None))
 
 
