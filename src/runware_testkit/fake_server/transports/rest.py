@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from ..handlers.dispatch import Context, Dispatcher
@@ -37,6 +37,7 @@ from ..protocol.wire import (
     TaskReply,
     check_tasks,
     decode_json,
+    encode_json,
     envelope,
     error_object,
     for_journal,
@@ -165,7 +166,7 @@ async def _answer(state: ServerState, replies: list[TaskReply]) -> Response:
 
 def _respond(state: ServerState, body: dict[str, Any], status: int) -> Response:
     state.journal.record("response", transport="rest", status=status, body=body)
-    return JSONResponse(body, status_code=status)
+    return Response(encode_json(body), status_code=status, media_type="application/json")
 
 
 def _error(state: ServerState, status: int, code: str, message: str) -> Response:
