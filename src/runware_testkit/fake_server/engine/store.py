@@ -10,6 +10,7 @@ import copy
 import itertools
 import json
 import pickle
+import re
 import sqlite3
 import threading
 import zlib
@@ -17,6 +18,8 @@ from collections import Counter
 from collections.abc import Iterable
 from os import PathLike
 from typing import Protocol
+
+import orjson
 
 from ..engine.records import (
     MediaRecord,
@@ -396,7 +399,7 @@ class SQLiteStore:
             row = self._conn.execute(
                 "SELECT record FROM tasks WHERE task_uuid = ?", (task_uuid,)
             ).fetchone()
-        return TaskRecord.from_dict(json.loads(row[0])) if row else None
+        return TaskRecord.from_dict(_loads(row[0])) if row else None
 
     def list_tasks(
         self,
@@ -417,7 +420,7 @@ class SQLiteStore:
             rows = self._conn.execute(
                 f"SELECT record FROM tasks{where} ORDER BY seq LIMIT ? OFFSET ?", params + page
             ).fetchall()
-        return [TaskRecord.from_dict(json.loads(row[0])) for row in rows]
+        return [TaskRecord.from_dict(_loads(row[0])) for row in rows]
 
     def count_tasks(self, *, api_key: str | None = None, status: str | None = None) -> int:
         """How many tasks match (an index count; no record is decoded)."""
@@ -493,7 +496,7 @@ def _task_row(record: TaskRecord) -> tuple[object, ...]:
         record.api_key,
         record.status,
         record.created_at,
-        json.dumps(record.to_dict(), separators=(",", ":")),
+        _dumps(record.to_dict()),
     )
 
 
@@ -505,11 +508,33 @@ def _media_row(record: MediaRecord) -> tuple[object, ...]:
         record.created_at,
         record.expires_at,
         int(record.deleted),
-        json.dumps(record.to_dict(), separators=(",", ":")),
+        _dumps(record.to_dict()),
         None if record.data is None else sqlite3.Binary(record.data),
     )
 
 
+_LONG_DIGITS = re.compile(r"[0-9]{19}")
+
+
+def _dumps(value: dict[str, object]) -> str:
+    """A record as compact JSON text: by orjson (several times faster than the json module),
+    by ``json.dumps`` for what orjson cannot write (integers past 64 bits)."""
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(value, separators=(",", ":"))
+
+
+def _loads(text: str | bytes) -> dict[str, object]:
+    """A record's JSON text read back: by orjson unless it holds a run of 19 digits or more
+    (orjson reads an integer past 64 bits as a float)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    if _LONG_DIGITS.search(text):
+        return json.loads(text)
+    return orjson.loads(text)
+
+
 def _media_from_row(row: tuple[str, bytes | None]) -> MediaRecord:
     blob = None if row[1] is None else bytes(row[1])
-    return MediaRecord.from_dict(json.loads(row[0]), blob=blob)
+    return MediaRecord.from_dict(_loads(row[0]), blob=blob)
