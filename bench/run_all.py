@@ -105,6 +105,11 @@ def server_rows(data: dict[str, Any]) -> list[Row]:
             rows.append(compare("server", figure, kit[key], prism.get(key), peer, digits))
         figure = f"submit p99 ms, {clients} client{'s' if clients != '1' else ''}"
         rows.append(compare("server", figure, kit["p99_ms"], prism.get("p99_ms"), peer, 1))
+    for clients, kit in data["submit"].get("kit_sqlite", {}).items():
+        prism = data["submit"]["prism"].get(clients, {})
+        for key, label, digits in (("rps", "req/s", 0), ("p99_ms", "p99 ms", 1)):
+            figure = f"submit {label}, {clients} client{'s' if clients != '1' else ''}, SQLite"
+            rows.append(compare("server", figure, kit[key], prism.get(key), peer, digits))
     live = data["round_trip"]["live"]
     for seed, label in (("fresh seed", "new video"), ("fixed seed", "cached video")):
         figure = f"round trip submit+poll+download, {label}, median ms"

@@ -1,6 +1,7 @@
 """REST submit throughput against Prism, and the kit's full round trip, on loopback only.
 
-Part 1 starts ``runware-testkit serve --memory --port 0 --progression immediate`` and Prism
+Part 1 starts ``runware-testkit serve --memory --port 0 --progression immediate``, the same
+with ``--state`` on a new SQLite file (what ``serve`` does by default), and Prism
 (``prism mock`` of the kit's exported OpenAPI document, see bench/prism.py) as separate
 processes and loads both with autocannon (npm ``autocannon@8``, driven by bench/loadgen.mjs,
 see bench/autocannon.py): one runway:2@1 videoInference task per POST /v1, every request with
@@ -40,14 +41,25 @@ import json
 import random
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 from autocannon import MARKER, ensure_autocannon, run_autocannon
-from common import HEADERS, fmt, free_port, machine, serve_subprocess, video_task, write_json
+from common import (
+    HEADERS,
+    OUT,
+    fmt,
+    free_port,
+    machine,
+    serve_subprocess,
+    video_task,
+    write_json,
+)
 from loadgen import run_load
 from npm import NodeUnavailable
 from prism import PrismUnavailable, prism_server, prism_version
@@ -193,13 +205,19 @@ def pick_generator(warmup_seconds: float) -> tuple[dict[str, Any], Load]:
 
 
 def submit_levels(
-    load: Load, kit: tuple[str, int], prism: tuple[str, int] | None, seconds: float
+    load: Load,
+    kit: tuple[str, int],
+    prism: tuple[str, int] | None,
+    seconds: float,
+    kit_sqlite: tuple[str, int] | None = None,
 ) -> dict[str, Any]:
-    """Both servers ((URL, pid) each), level by level, the same seed per level for both;
-    Prism's rows absent without Prism."""
-    rows: dict[str, dict[str, Any]] = {"kit": {}, "prism": {}}
+    """Every server ((URL, pid) each), level by level, the same seed per level for all;
+    Prism's rows absent without Prism. ``kit`` keeps its tasks in memory (``--memory``),
+    ``kit_sqlite`` in an SQLite file (``--state``, what ``serve`` does by default)."""
+    rows: dict[str, dict[str, Any]] = {"kit": {}, "kit_sqlite": {}, "prism": {}}
+    servers = (("kit", kit), ("kit_sqlite", kit_sqlite), ("prism", prism))
     for clients in LEVELS:
-        for name, server in (("kit", kit), ("prism", prism)):
+        for name, server in servers:
             if server is not None:
                 url, pid = server
                 rows[name][str(clients)] = load(url, f"level-{clients}", clients, seconds, pid)
@@ -237,8 +255,9 @@ def print_tables(result: dict[str, Any]) -> None:
         f"{'server':<15} {'clients':>7} {'requests':>8} {'req/s':>8} {'p50 ms':>8} "
         f"{'p99 ms':>8} {'client CPU':>10} {'server CPU':>10}  statuses"
     )
-    for name, label in (("kit", "runware-testkit"), ("prism", "Prism")):
-        for clients, row in result["submit"][name].items():
+    labels = (("kit", "runware-testkit"), ("kit_sqlite", "kit, SQLite"), ("prism", "Prism"))
+    for name, label in labels:
+        for clients, row in result["submit"].get(name, {}).items():
             cpu = [percent(row.get(key)) for key in ("client_cpu_pct", "server_cpu_pct")]
             print(
                 f"{label:<15} {clients:>7} {row['requests']:>8} {fmt(row['rps'], 1):>8} "
@@ -289,7 +308,13 @@ def main() -> None:
         "generator": generator,
     }
     inproc = asyncio.run(in_process_trips(args.runs, args.trip_seconds))
-    with serve_subprocess() as (kit_url, kit_proc), contextlib.ExitStack() as peer:
+    OUT.mkdir(exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory(dir=OUT) as scratch,
+        serve_subprocess() as (kit_url, kit_proc),
+        serve_subprocess(state=str(Path(scratch) / "state.sqlite")) as (sqlite_url, sqlite_proc),
+        contextlib.ExitStack() as peer,
+    ):
         result["checks"] = {"kit": check_validates(f"{kit_url}/v1")}
         live = asyncio.run(live_trips(kit_url, args.runs, args.trip_seconds))
         result["round_trip"] = {"in-process": inproc, "live": live}
@@ -305,7 +330,8 @@ def main() -> None:
         if note:
             result["peer"]["unavailable"] = note
         kit = (f"{kit_url}/v1", kit_proc.pid)
-        result["submit"] = submit_levels(load, kit, prism, args.level_seconds)
+        kit_sqlite = (f"{sqlite_url}/v1", sqlite_proc.pid)
+        result["submit"] = submit_levels(load, kit, prism, args.level_seconds, kit_sqlite)
     result["seconds"] = time.perf_counter() - start
     print_tables(result)
     print(f"total {result['seconds']:.1f} s; load average now {machine()['loadavg']}")

@@ -47,6 +47,9 @@ def uvicorn_config(app: Any, *, log_level: str = "warning", **overrides: Any) ->
         "lifespan": "on",
         "ws_max_size": ws_ceiling(frame_limit),
         "timeout_graceful_shutdown": 5,
+        # nothing reads uvicorn's access log (the journal records every request); skipping it
+        # saves a logger call per request
+        "access_log": False,
     }
     settings.update(overrides)
     return uvicorn.Config(app, **settings)

@@ -76,3 +76,59 @@ def test_loose_facts_of_older_records_are_read():
     facts = TaskFacts.from_dict({"source_duration": 3.0, "nsfw": True, "someday": "x"})
     assert facts == TaskFacts(source_duration=3.0, nsfw=True)
     assert TaskFacts.from_dict(None) == TaskFacts()
+
+
+def test_a_packed_task_comes_back_with_every_field_it_had() -> None:
+    """Every field of a record, its facts, poll effects and output plan survives packing; a
+    field added to one of them and left out of `pack_task` fails here."""
+    import dataclasses
+
+    from runware_testkit.fake_server.engine.records import (
+        OutputPlan,
+        PollEffects,
+        ScheduledFailure,
+        TaskFacts,
+        TaskRecord,
+        pack_task,
+        unpack_task,
+    )
+
+    def non_default(cls: type, **given: object) -> object:
+        values: dict[str, object] = {}
+        for f in dataclasses.fields(cls):
+            if f.name in given:
+                values[f.name] = given[f.name]
+            elif f.type in ("bool", bool):
+                values[f.name] = True
+            elif "int" in str(f.type):
+                values[f.name] = 7
+            elif "float" in str(f.type):
+                values[f.name] = 2.5
+            elif "str" in str(f.type):
+                values[f.name] = f"{f.name}-value"
+        return cls(**values)
+
+    effects = non_default(PollEffects)
+    assert all(dataclasses.astuple(effects))
+    plan = non_default(OutputPlan, kind="video", format="mp4", prepared=["a", "b"], seed=False)
+    facts = non_default(TaskFacts, poll_effects=effects, output=plan)
+    record = TaskRecord(
+        task_uuid="0b1f3c1e-5c8e-4d2a-9f57-3f1d2b9e4c11",
+        task_type="videoInference",
+        model="runway:2@1",
+        request={"taskType": "videoInference", "numberResults": 2},
+        api_key="key",
+        created_at=1.5,
+        progression="polls:2",
+        polls=3,
+        status="success",
+        progress=100,
+        results=[{"videoURL": "http://127.0.0.1/x.mp4"}],
+        error={"code": "x"},
+        facts=facts,
+        finished_at=9.5,
+        scheduled_failure=ScheduledFailure("timeout", "late", 2),
+    )
+    for f in dataclasses.fields(TaskFacts):
+        assert getattr(facts, f.name) not in (None, 0, False), f.name
+    assert unpack_task(record.task_uuid, pack_task(record)) == record

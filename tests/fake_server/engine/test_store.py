@@ -166,6 +166,33 @@ def test_records_handed_out_are_copies(store):
     assert store.get_media("m-1").deleted is False
 
 
+def test_values_beyond_json_fast_paths_round_trip(store):
+    """Integers past 64 bits, non-ASCII text and tuples survive packing and JSON columns."""
+    record = task(polls=2**70)
+    record.request["seed"] = 2**70
+    record.request["positivePrompt"] = "caf\u00e9 \U0001f600"
+    store.add_task(record)
+    fetched = store.get_task("t-1")
+    assert fetched.request == record.request and fetched.polls == 2**70
+    finished = task(status="success", results=[{"seed": 2**64 + 1}])
+    finished.facts.output = OutputPlan("video", "mp4", 64, 64, 95, prepared=["m-9"])
+    store.put_task(finished)
+    assert store.get_task("t-1") == finished
+
+
+def test_memory_store_keeps_records_marshal_cannot_write_as_copies():
+    class Opaque:
+        def __eq__(self, other):
+            return isinstance(other, Opaque)
+
+    store = MemoryStore()
+    record = task()
+    record.request["extra"] = Opaque()
+    store.add_task(record)
+    fetched = store.get_task("t-1")
+    assert fetched == record and fetched.request["extra"] is not record.request["extra"]
+
+
 def test_media_round_trips_with_bytes(store):
     blob = bytes(range(256)) * 4
     uploaded = media("m-in", task_uuid=None, data=blob, expires_at=1_700_000_100.0)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from runware_testkit.fake_server.protocol.wire import (
     BatchError,
     TaskReply,
+    decode_json,
+    encode_json,
     envelope,
     for_journal,
     http_status,
@@ -23,6 +27,25 @@ def test_integral_numbers_are_integers() -> None:
     (task,) = parse_tasks(b'[{"numberResults": 2.0, "seed": 7e0, "t": 0.5}]', max_tasks=5)
     assert task == {"numberResults": 2, "seed": 7, "t": 0.5}
     assert type(task["numberResults"]) is int and type(task["seed"]) is int
+
+
+def test_bytes_and_text_read_alike() -> None:
+    """Bytes take the fast parser, text the standard one: the values must be the same."""
+    body = '[{"a": [1.0, 2.5, -0.0, 1e2], "b": {"c": "v2.5"}, "n": 123456789012345678901234567890}]'
+    from_bytes, from_text = decode_json(body.encode()), decode_json(body)
+    assert (
+        from_bytes
+        == from_text
+        == [{"a": [1, 2.5, 0, 100], "b": {"c": "v2.5"}, "n": 123456789012345678901234567890}]
+    )
+    assert [type(x) for x in from_bytes[0]["a"]] == [int, float, int, int]
+
+
+def test_encode_json_writes_what_json_dumps_would() -> None:
+    reply = {"data": [{"taskUUID": "t", "cost": 0.25, "seed": 2**40, "text": "\u00e9"}]}
+    assert json.loads(encode_json(reply)) == reply
+    assert encode_json({"n": 2**70}) == b'{"n":1180591620717411303424}'
+    assert encode_json({1: "x"}) == b'{"1":"x"}'
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,14 @@ from ..engine.errors import (
 )
 from ..engine.ids import IdSource
 from ..engine.progression import ProgressState, parse_progression
-from ..engine.records import MediaKind, MediaRecord, ScheduledFailure, TaskFacts, TaskRecord
+from ..engine.records import (
+    MediaKind,
+    MediaRecord,
+    ScheduledFailure,
+    TaskFacts,
+    TaskRecord,
+    json_copy,
+)
 from ..engine.store import MemoryStore, Store
 
 __all__ = ["Engine", "FinishListener", "ResultBuilder", "ResultDraw"]
@@ -171,7 +178,7 @@ class Engine:
         if task_type not in self.results:
             known = ", ".join(sorted(self.results)) or "none"
             raise ValueError(f"the engine cannot run {task_type} tasks (it runs: {known})")
-        request = copy.deepcopy(task)
+        request = json_copy(task)
         spec = str(parse_progression(progression)) if progression is not None else None
         facts = facts.copy() if facts is not None else TaskFacts()
         _check_runnable(request)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import marshal
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -37,6 +38,11 @@ __all__ = [
     "TaskFacts",
     "TaskRecord",
     "TaskStatus",
+    "json_copy",
+    "pack_media",
+    "pack_task",
+    "unpack_media",
+    "unpack_task",
 ]
 
 TaskStatus = Literal["processing", "success", "error"]
@@ -89,6 +95,12 @@ class OutputPlan:
     prepared: list[str] = field(default_factory=list)
     seed: bool = True
 
+    def copy(self) -> OutputPlan:
+        """A copy with its own `prepared` list (cheaper than `dataclasses.replace`)."""
+        plan = OutputPlan(*(getattr(self, name) for name in _PLAN_FIELDS))
+        plan.prepared = list(self.prepared)
+        return plan
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OutputPlan:
         """Rebuild a plan from `dataclasses.asdict` output (unknown keys are ignored)."""
@@ -119,16 +131,31 @@ class TaskFacts:
             source_height=self.source_height,
             nsfw=self.nsfw,
             webhook_failures=self.webhook_failures,
-            poll_effects=None if effects is None else dataclasses.replace(effects),
-            output=None
-            if output is None
-            else dataclasses.replace(output, prepared=list(output.prepared)),
+            poll_effects=None
+            if effects is None
+            else PollEffects(
+                effects.latency_ms,
+                effects.malformed_body,
+                effects.drop_connection,
+                effects.half_open,
+                effects.truncate_frame,
+                effects.partial_results,
+                effects.replay_results,
+            ),
+            output=None if output is None else output.copy(),
             unit_price=self.unit_price,
         )
 
     def to_dict(self) -> dict[str, Any]:
         """The facts that are set, as a JSON-compatible dict (unset ones are left out)."""
-        data = dataclasses.asdict(self)
+        effects, output = self.poll_effects, self.output
+        data = {name: getattr(self, name) for name in _FACT_FIELDS}
+        if effects is not None:
+            data["poll_effects"] = {name: getattr(effects, name) for name in _EFFECT_FIELDS}
+        if output is not None:
+            plan = {name: getattr(output, name) for name in _PLAN_FIELDS}
+            plan["prepared"] = list(output.prepared)
+            data["output"] = plan
         return {key: value for key, value in data.items() if value not in (None, False, 0)}
 
     @classmethod
@@ -199,16 +226,30 @@ class TaskRecord:
         return int(self.request.get("numberResults", 1))
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-compatible dict of every field."""
-        data = dataclasses.asdict(self)
+        """Return a JSON-compatible dict of every field (sharing nothing with the record)."""
+        data = {name: getattr(self, name) for name in _TASK_FIELDS}
+        for name in ("request", "results", "error"):
+            data[name] = json_copy(data[name])
         data["facts"] = self.facts.to_dict()
+        failure = self.scheduled_failure
+        if failure is not None:
+            data["scheduled_failure"] = {
+                "code": failure.code,
+                "message": failure.message,
+                "after_polls": failure.after_polls,
+            }
         return data
 
     def __deepcopy__(self, memo: dict[int, Any]) -> TaskRecord:
         """A copy sharing nothing mutable. Records are copied on every store read and write,
-        so the JSON-shaped fields are copied directly rather than through `copy.deepcopy`'s
-        generic machinery (several times faster on these shapes)."""
-        return TaskRecord(**{name: _copy_value(getattr(self, name), memo) for name in _TASK_FIELDS})
+        so they go through `pack_task` / `unpack_task` (one C-level `marshal` round trip);
+        a record holding a value `marshal` cannot write is copied field by field."""
+        try:
+            return unpack_task(self.task_uuid, pack_task(self))
+        except ValueError:
+            return TaskRecord(
+                **{name: _copy_value(getattr(self, name), memo) for name in _TASK_FIELDS}
+            )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TaskRecord:
@@ -319,12 +360,151 @@ class MediaRecord:
         return cls(**values)
 
 
+def pack_task(record: TaskRecord) -> bytes:
+    """The record, less its ``task_uuid``, as `marshal` bytes (`unpack_task` reverses it).
+
+    Fields are written as one tuple in declaration order (no field names), nested records as
+    tuples, so a record costs about as many bytes as its request and results written as JSON.
+    ValueError when a field holds a value `marshal` cannot write (anything but None, bool,
+    int, float, str, bytes and lists, tuples and dicts of them).
+    """
+    facts = record.facts
+    effects, output, failure = facts.poll_effects, facts.output, record.scheduled_failure
+    return marshal.dumps(
+        (
+            record.task_type,
+            record.model,
+            record.request,
+            record.api_key,
+            record.created_at,
+            record.progression,
+            record.polls,
+            record.status,
+            record.progress,
+            record.results,
+            record.error,
+            (
+                facts.source_duration,
+                facts.source_width,
+                facts.source_height,
+                facts.nsfw,
+                facts.webhook_failures,
+                None
+                if effects is None
+                else (
+                    effects.latency_ms,
+                    effects.malformed_body,
+                    effects.drop_connection,
+                    effects.half_open,
+                    effects.truncate_frame,
+                    effects.partial_results,
+                    effects.replay_results,
+                ),
+                None
+                if output is None
+                else (
+                    output.kind,
+                    output.format,
+                    output.width,
+                    output.height,
+                    output.quality,
+                    output.duration,
+                    output.output_type,
+                    output.unit_cost,
+                    output.ttl,
+                    output.prepared,
+                    output.seed,
+                ),
+                facts.unit_price,
+            ),
+            record.finished_at,
+            None if failure is None else (failure.code, failure.message, failure.after_polls),
+        )
+    )
+
+
+def unpack_task(task_uuid: str, data: bytes | memoryview) -> TaskRecord:
+    """The `TaskRecord` `pack_task` wrote, given back its ``task_uuid``; a new object sharing
+    nothing with any other."""
+    (
+        task_type,
+        model,
+        request,
+        api_key,
+        created_at,
+        progression,
+        polls,
+        status,
+        progress,
+        results,
+        error,
+        facts,
+        finished_at,
+        failure,
+    ) = marshal.loads(data)
+    effects, output = facts[5], facts[6]
+    return TaskRecord(
+        task_uuid,
+        task_type,
+        model,
+        request,
+        api_key,
+        created_at,
+        progression,
+        polls,
+        status,
+        progress,
+        results,
+        error,
+        TaskFacts(
+            facts[0],
+            facts[1],
+            facts[2],
+            facts[3],
+            facts[4],
+            None if effects is None else PollEffects(*effects),
+            None if output is None else OutputPlan(*output),
+            facts[7],
+        ),
+        finished_at,
+        None if failure is None else ScheduledFailure(*failure),
+    )
+
+
+_MEDIA_FIELDS = tuple(f.name for f in dataclasses.fields(MediaRecord) if f.name != "media_uuid")
+
+
+def pack_media(record: MediaRecord) -> bytes:
+    """The media record, less its ``media_uuid``, as `marshal` bytes (`unpack_media`).
+    ValueError as `pack_task`."""
+    return marshal.dumps(tuple(getattr(record, name) for name in _MEDIA_FIELDS))
+
+
+def unpack_media(media_uuid: str, data: bytes | memoryview) -> MediaRecord:
+    """The `MediaRecord` `pack_media` wrote, given back its ``media_uuid``."""
+    return MediaRecord(media_uuid, *marshal.loads(data))
+
+
 def _known_fields(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     names = {f.name for f in dataclasses.fields(cls)}
     return {key: value for key, value in data.items() if key in names}
 
 
 _TASK_FIELDS = tuple(f.name for f in dataclasses.fields(TaskRecord))
+_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(TaskFacts))
+_EFFECT_FIELDS = tuple(f.name for f in dataclasses.fields(PollEffects))
+_PLAN_FIELDS = tuple(f.name for f in dataclasses.fields(OutputPlan))
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of a JSON-shaped value (one C-level `marshal` round trip), else through
+    `copy.deepcopy`."""
+    try:
+        return marshal.loads(marshal.dumps(value))
+    except ValueError:
+        return copy.deepcopy(value)
+
+
 _IMMUTABLE = (str, int, float, bool, type(None))
 
 

@@ -32,16 +32,18 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from ..handlers.dispatch import Context, Dispatcher
 from ..protocol.auth import bearer_key, key_error
 from ..protocol.wire import (
+    JOURNAL_STRING_LIMIT,
     BatchError,
     TaskReply,
     check_tasks,
     decode_json,
+    encode_json,
     envelope,
     error_object,
     for_journal,
@@ -115,7 +117,9 @@ async def _handle(state: ServerState, dispatcher: Dispatcher, request: Request) 
     bad_json: BatchError | None = None
     try:
         parsed = decode_json(body)
-        shown = for_journal(parsed)
+        # a body no longer than the limit holds no string to shorten (the journal packs its
+        # own copy either way)
+        shown = parsed if len(body) <= JOURNAL_STRING_LIMIT else for_journal(parsed)
     except BatchError as exc:
         bad_json = exc
         shown = for_journal(body.decode("utf-8", "replace"))
@@ -189,7 +193,7 @@ async def _answer(state: ServerState, replies: list[TaskReply]) -> Response:
     data = [item for r in replies for item in r.data]
     errors = [error for r in replies for error in r.errors]
     if any(r.truncate_frame for r in replies):
-        body = JSONResponse(envelope(data, errors)).body
+        body = encode_json(envelope(data, errors))
         state.journal.record("response", transport="rest", status=status, truncated=True)
         return _DropResponse(bytes(body[: len(body) // 2]), len(body), status)
     waits = [r.retry_after for r in replies if r.retry_after is not None]
@@ -201,7 +205,9 @@ def _respond(
     state: ServerState, body: dict[str, Any], status: int, headers: dict[str, str] | None = None
 ) -> Response:
     state.journal.record("response", transport="rest", status=status, body=body)
-    return JSONResponse(body, status_code=status, headers=headers)
+    return Response(
+        encode_json(body), status_code=status, headers=headers, media_type="application/json"
+    )
 
 
 def _error(state: ServerState, status: int, code: str, message: str) -> Response:
