@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.metadata
+import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,34 @@ def raw_client_edits(base_url: str, api_key: str) -> None:
         assert video.headers["content-type"] == "video/mp4"
 
 
-def sdk_client_edits(base_url: str, api_key: str) -> None:
-    """The official SDK's REST transport runs an edit to its end."""
+def raw_websocket_client_edits(base_url: str, api_key: str) -> None:
+    """Over WebSocket: authenticate, submit an edit, poll until done, download the result."""
+    from websockets.sync.client import connect
+
+    ws_url = base_url.replace("http://", "ws://", 1)
+    task = edit_task()
+    with connect(ws_url, open_timeout=10, close_timeout=2) as socket:
+        socket.send(json.dumps([{"taskType": "authentication", "apiKey": api_key}]))
+        assert "connectionSessionUUID" in socket.recv(timeout=10)
+        socket.send(json.dumps([task]))
+        ack = json.loads(socket.recv(timeout=10))["data"][0]
+        assert ack["taskUUID"] == task["taskUUID"]
+        seen = []
+        for _ in range(10):
+            socket.send(json.dumps([{"taskType": "getResponse", "taskUUID": task["taskUUID"]}]))
+            item = json.loads(socket.recv(timeout=10))["data"][0]
+            assert item["taskUUID"] == task["taskUUID"]
+            seen.append(item["status"])
+            if item["status"] != "processing":
+                break
+    assert seen == ["processing", "processing", "success"]
+    video = httpx.get(item["videoURL"], trust_env=False, timeout=30)
+    assert video.status_code == 200
+    assert video.headers["content-type"] == "video/mp4"
+
+
+def sdk_client_edits(base_url: str, api_key: str, transport: str = "rest") -> None:
+    """The official SDK runs an edit to its end over `transport` (``rest`` or ``websocket``)."""
     try:
         importlib.metadata.version("runware-sdk")
     except importlib.metadata.PackageNotFoundError:
@@ -70,8 +97,9 @@ def sdk_client_edits(base_url: str, api_key: str) -> None:
     async def run() -> Any:
         client = Runware(
             api_key=api_key,
-            transport="rest",
+            transport=transport,
             http_base_url=base_url,
+            ws_base_url=base_url.replace("http://", "ws://", 1),
             validate=False,
             max_retries=0,
         )
@@ -96,7 +124,12 @@ def sdk_client_edits(base_url: str, api_key: str) -> None:
     assert all(item["videoURL"].startswith(base_url.rsplit("/v1", 1)[0]) for item in results)
 
 
+def sdk_websocket_client_edits(base_url: str, api_key: str) -> None:
+    sdk_client_edits(base_url, api_key, transport="websocket")
+
+
 CLIENTS = [raw_client_edits, sdk_client_edits]
+WEBSOCKET_CLIENTS = [raw_websocket_client_edits, sdk_websocket_client_edits]
 
 
 @pytest.mark.sdk
@@ -119,3 +152,28 @@ def test_a_recorded_session_replays_with_the_upstream_stopped(tmp_path: Path) ->
             client(fake.base_url, api_key)
         replayed = fake.journal("replay")
     assert {entry["line"] for entry in replayed} >= {2}
+
+
+@pytest.mark.sdk
+def test_a_recorded_websocket_session_replays_with_the_upstream_stopped(tmp_path: Path) -> None:
+    """The same over WebSocket: a raw client and the SDK's WebSocket transport, recorded through
+    the proxy, then replayed strictly by a fake with the upstream gone."""
+    cassette = tmp_path / "session-ws.jsonl"
+    upstream = RunwareServer(FakeOptions(progression="polls:2")).start()
+    try:
+        with ProxyServer(
+            upstream_rest=upstream.base_url, upstream_ws=upstream.ws_url, cassette=cassette
+        ) as proxy:
+            for client in WEBSOCKET_CLIENTS:
+                client(proxy.rest_url, upstream.api_key)
+        api_key = upstream.api_key
+    finally:
+        upstream.stop()
+    recorded = read_cassette(cassette)
+    assert {i.transport for i in recorded.interactions if i.task} >= {"websocket"}
+    assert {i.task for i in recorded.interactions if i.task} == {"t1", "t2"}
+    with server(cassette=str(cassette), replay="strict") as fake:
+        for client in WEBSOCKET_CLIENTS:
+            client(fake.base_url, api_key)
+        replayed = fake.journal("replay")
+    assert replayed, "nothing was answered from the cassette"
