@@ -152,5 +152,5 @@ def test_a_malformed_upstream_answer_passes_through_and_a_dropped_one_is_a_502(
     assert dropped.json()["errors"][0]["code"] == UPSTREAM_UNREACHABLE_CODE
     proxy.stop()
     lines = read_cassette(cassette).interactions
-    assert (lines[0].status, lines[0].response) == (200, None)
-    assert lines[1].status == 502
+    # The upstream's garbage is recorded as it came; the 502 was the proxy's own answer.
+    assert [(line.status, line.response) for line in lines] == [(200, None)]

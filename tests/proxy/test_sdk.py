@@ -81,6 +81,7 @@ def test_the_sdk_runs_through_the_proxy_and_is_recorded(
     transports = {line.transport for line in lines}
     assert transports == {transport}
     submitted = [line for line in lines if line.task_type == "videoInference" and line.request]
-    assert [line.task for line in submitted] == ["t1", "t2", "t3"]
-    codes = [(line.response.get("errors") or [{}])[0].get("code") for line in submitted[1:]]
-    assert codes[1] == "budgetExceeded"
+    # Only the task the upstream answered: the contract error and budgetExceeded were the
+    # proxy's own answers, which a cassette does not hold.
+    assert [line.task for line in submitted] == ["t1"]
+    assert "errors" not in submitted[0].response

@@ -22,11 +22,14 @@ __all__ = ["LiveServer", "bind_socket", "uvicorn_config", "ws_ceiling"]
 
 
 def bind_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
-    """A listening-ready TCP socket bound to (`host`, `port`); port 0 picks a free one."""
+    """A listening TCP socket bound to (`host`, `port`); port 0 picks a free one."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    # Listening at once: a client that reads the banner and connects before uvicorn has
+    # started waits in the backlog instead of being refused.
+    sock.listen(2048)
     sock.set_inheritable(True)
     return sock
 

@@ -80,6 +80,7 @@ async def _handle(state: ProxyState, request: Request) -> Response:
         len(forward) == len(tasks) or any(not _is_auth(task) for task in forward)
     )
     media_type = "application/json"
+    answered_upstream = False
     if not send:
         answer: Any = envelope([], local_errors)
         status = _local_status(verdicts)
@@ -101,12 +102,18 @@ async def _handle(state: ProxyState, request: Request) -> Response:
             status = upstream.status_code
             raw = upstream.content
             media_type = upstream.headers.get("content-type", media_type)
-            answer = _json_or_none(raw)
+            answered_upstream = True
+            answer = upstream_answer = _json_or_none(raw)
             if isinstance(answer, dict) and local_errors:
                 answer = {**answer, "errors": [*(answer.get("errors") or []), *local_errors]}
             _refund_refused_upstream(state, tasks, verdicts, answer)
-    if recorder is not None:
-        _record(state, started, tasks, answer, status)
+    if recorder is not None and answered_upstream and _recordable(request, dry_run):
+        sent = [
+            (begun, task)
+            for begun, task, verdict in zip(started, tasks, verdicts, strict=True)
+            if not verdict.refused
+        ]
+        _record(state, [b for b, _ in sent], [t for _, t in sent], upstream_answer, status)
     if isinstance(answer, dict):
         return JSONResponse(rewrite_answer(state, answer, base), status_code=status)
     return Response(raw or b"", status_code=status, media_type=media_type)
@@ -128,6 +135,18 @@ def _record(
             status=status,
             response=part,
         )
+
+
+def _recordable(request: Request, dry_run: bool) -> bool:
+    """Whether an exchange the upstream answered goes into the cassette.
+
+    A cassette holds the upstream's answers to tasks, which a replay gives back whatever the
+    headers of the replayed request: so a dry run (its answer depends on the
+    ``X-Runware-Dry-Run`` header) and a body sent without a JSON ``Content-Type`` (answered for
+    the header, not the tasks) are left out, like everything the proxy answered itself.
+    """
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return not dry_run and content_type == "application/json"
 
 
 def _auth_task_key(tasks: list[Any]) -> str | None:

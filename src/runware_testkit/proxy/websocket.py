@@ -110,7 +110,9 @@ class _Relay:
         except BatchError as exc:
             await self.client.send_text(json.dumps({"errors": [exc.error]}))
             return
-        recorder = self.state.recorder
+        # A dry run's answers depend on the connection's dryRun query, which a replay does
+        # not see: a dry-run connection records nothing.
+        recorder = None if self.dry_run else self.state.recorder
         first = tasks[0]
         if isinstance(first, dict) and first.get("taskType") == "authentication":
             key = first.get("apiKey")
@@ -120,20 +122,9 @@ class _Relay:
             started = recorder.start(task) if recorder is not None else None
             verdict = self.state.gate.admit(task, api_key=self.api_key, dry_run=self.dry_run)
             if verdict.refused:
-                answer = {"errors": verdict.errors}
-                if recorder is not None and started is not None:
-                    recorder.record(
-                        started,
-                        transport="websocket",
-                        direction="client",
-                        request=restore_request(self.state, task)
-                        if isinstance(task, dict)
-                        else {"task": task},
-                        status=None,
-                        response=answer,
-                        connection=self.connection,
-                    )
-                await self.client.send_text(json.dumps(answer))
+                # The proxy's own answer (a contract error, budgetExceeded): not the
+                # upstream's, so not recorded.
+                await self.client.send_text(json.dumps({"errors": verdict.errors}))
                 continue
             if isinstance(task, dict):
                 pending = _Pending(started, restore_request(self.state, task), verdict.charge)
@@ -169,7 +160,7 @@ class _Relay:
                 groups[key].setdefault(kind, []).append(item)
         if not order:
             order, groups = ["?"], {"?": frame}
-        recorder = self.state.recorder
+        recorder = None if self.dry_run else self.state.recorder
         for key in order:
             part = groups[key]
             waiting = self.pending.get(key)
