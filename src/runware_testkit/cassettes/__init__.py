@@ -30,6 +30,7 @@ from runware_testkit.cassettes.reader import (
     media_dir_for,
     read_cassette,
     read_header,
+    read_media,
 )
 from runware_testkit.cassettes.recorder import CassetteRecorder, Started, split_envelope
 from runware_testkit.cassettes.scrub import SCRUBBED, Scrubber, scrub_url
@@ -61,6 +62,7 @@ __all__ = [
     "placeholder_text",
     "read_cassette",
     "read_header",
+    "read_media",
     "requests_match",
     "scrub_url",
     "split_envelope",

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from runware_testkit.cassettes.errors import CassetteError
 from runware_testkit.cassettes.format import CassetteHeader, Interaction
+
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 
 @dataclass(frozen=True)
@@ -30,8 +34,31 @@ class Cassette:
         return media_dir_for(self.path)
 
     def media_path(self, sha256: str) -> Path:
-        """Where the media body with this sha256 is kept (it may be absent for ``media: none``)."""
+        """Where the media body with this sha256 is kept (it may be absent for ``media: none``).
+
+        ValueError if `sha256` is not 64 hex digits (a cassette cannot name another file)."""
+        if not _SHA256.fullmatch(sha256):
+            raise ValueError(f"not a sha256 (64 hex digits): {sha256!r}")
         return self.media_dir / sha256
+
+
+def read_media(media_dir: Path, sha256: object) -> bytes | None:
+    """The media body kept as `sha256` in `media_dir`, or None.
+
+    None unless `sha256` is 64 hex digits naming a regular file (no symlink) in `media_dir`
+    whose content has that sha256: a cassette edited to name ``../../etc/passwd`` or a file
+    swapped in the folder gets nothing served from it.
+    """
+    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+        return None
+    path = Path(media_dir) / sha256.lower()
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        body = path.read_bytes()
+    except OSError:
+        return None
+    return body if hashlib.sha256(body).hexdigest() == sha256.lower() else None
 
 
 def media_dir_for(path: Path) -> Path:

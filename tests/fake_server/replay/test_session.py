@@ -3,6 +3,7 @@ webhooks and WebSocket included; unmatched tasks fall back to the contract or ar
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from pathlib import Path
@@ -177,7 +178,7 @@ def test_media_kept_by_hash_is_served_from_the_media_folder(tmp_path: Path) -> N
     from runware_testkit.testing import mock
 
     body = b"\x89PNG\r\n\x1a\n recorded picture"
-    digest = "a" * 64
+    digest = hashlib.sha256(body).hexdigest()
     lines = (HERE / REST).read_text(encoding="utf-8").splitlines()
     header = json.loads(lines[0]) | {"media": "hash"}
     rows = [json.loads(line) for line in lines[1:]]
@@ -194,6 +195,41 @@ def test_media_kept_by_hash_is_served_from_the_media_folder(tmp_path: Path) -> N
     assert url.endswith(".png")
     assert served.content == body
     assert served.headers["content-type"] == "image/png"
+
+
+@pytest.mark.parametrize(
+    "named", ["../../../secret.txt", "/etc/hostname", "mismatch", "link"], ids=str
+)
+def test_a_cassette_cannot_make_the_fake_serve_another_file(tmp_path: Path, named: str) -> None:
+    """A media line naming a path, a file whose content is not its name, or a symlink in the
+    media folder: the fake renders its own media instead of serving that file."""
+    from runware_testkit.testing import mock
+
+    secret = b"top secret, not media"
+    (tmp_path / "secret.txt").write_bytes(secret)
+    media = tmp_path / "deep" / "er" / "kept.jsonl.media"
+    media.mkdir(parents=True)
+    sha = hashlib.sha256(secret).hexdigest()
+    if named == "mismatch":
+        (media / ("b" * 64)).write_bytes(secret)
+        named = "b" * 64
+    elif named == "link":
+        (media / sha).symlink_to(tmp_path / "secret.txt")
+        named = sha
+    lines = (HERE / REST).read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0]) | {"media": "hash"}
+    rows = [json.loads(line) for line in lines[1:]]
+    rows[-1]["response"] = {"contentType": "video/mp4", "bytes": len(secret), "sha256": named}
+    cassette = media.parent / "kept.jsonl"
+    cassette.write_text("\n".join(json.dumps(r) for r in [header, *rows]) + "\n")
+    task = {**rows[0]["request"], "taskUUID": str(uuid.uuid4())}
+    with mock(cassette=str(cassette)) as fake, httpx.Client() as http:
+        post(fake, http, task)
+        url = poll_until_done(fake, http, task["taskUUID"])[-1]["videoURL"]
+        served = http.get(url)
+    assert served.status_code == 200
+    assert b"secret" not in served.content
+    assert served.content[4:8] == b"ftyp"  # an MP4 the fake rendered
 
 
 PUSH = "cassettes/video_ws_push.jsonl"

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...cassettes import fill_placeholders, match_request, placeholder_text
+from ...cassettes import fill_placeholders, match_request, placeholder_text, read_media
 from ..protocol.wire import TaskReply, error_object
 from .matching import closest
 from .pacing import TIMINGS, delivery_time, poll_index
@@ -248,9 +248,7 @@ class ReplaySession:
         fmt = _format(recorded.content_type if recorded else None, plan.url_keys.get(placeholder))
         data = None
         if recorded is not None and recorded.sha256 and plan.media_dir:
-            path = Path(plan.media_dir) / recorded.sha256
-            if path.is_file():
-                data = path.read_bytes()
+            data = read_media(Path(plan.media_dir), recorded.sha256)
         width, height = task.get("width"), task.get("height")
         record = state.engine.add_media(
             format=fmt,
