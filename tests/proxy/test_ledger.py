@@ -11,13 +11,27 @@ def charge(uuid: str, usd: float, model: str = "m:1@1", key: str = "key:a") -> C
 
 def test_reserve_stops_at_the_budget_and_refunds_free_room() -> None:
     ledger = SpendLedger(budget_usd=1.0)
-    assert ledger.reserve(charge("a", 0.6))
+    first = charge("a", 0.6)
+    assert ledger.reserve(first)
     assert not ledger.reserve(charge("b", 0.5))
     assert ledger.reserve(charge("c", 0.4))
     assert ledger.total_usd == 1.0
-    assert ledger.refund("a") == charge("a", 0.6)
-    assert ledger.refund("a") is None
+    assert ledger.refund(first) is first
+    assert ledger.refund(first) is None
     assert ledger.reserve(charge("b", 0.5))
+
+
+def test_a_task_uuid_sent_twice_is_two_charges_and_refunding_one_keeps_the_other() -> None:
+    """A resent taskUUID that the upstream refuses (conflictTaskUUID) is refunded without
+    taking the first task's charge with it, so the budget still counts the task that ran."""
+    ledger = SpendLedger(budget_usd=2.0)
+    ran, resent = charge("u", 0.75), charge("u", 0.75)
+    assert ledger.reserve(ran) and ledger.reserve(resent)
+    assert ledger.total_usd == 1.5
+    assert ledger.refund(resent) is resent
+    assert ledger.charges == [ran] and ledger.total_usd == 0.75
+    assert ledger.reserve(charge("v", 0.75))
+    assert not ledger.reserve(charge("w", 0.75))
 
 
 def test_totals_per_model_and_key() -> None:

@@ -41,20 +41,20 @@ class SpendLedger:
         if budget_usd is not None and not budget_usd >= 0:
             raise ValueError(f"the budget must be a number of USD >= 0, got {budget_usd!r}")
         self.budget_usd = budget_usd
-        self._charges: dict[str, Charge] = {}
+        self._charges: list[Charge] = []
         self._lock = threading.Lock()
 
     @property
     def total_usd(self) -> float:
         """USD charged so far in this run (rounded to 4 decimals)."""
         with self._lock:
-            return round(sum(c.usd for c in self._charges.values()), 4)
+            return round(sum(c.usd for c in self._charges), 4)
 
     @property
     def charges(self) -> list[Charge]:
         """Every charge still standing, in the order made."""
         with self._lock:
-            return list(self._charges.values())
+            return list(self._charges)
 
     def by_model(self) -> dict[str, float]:
         """USD per model AIR."""
@@ -71,23 +71,28 @@ class SpendLedger:
         return round(self.total_usd + usd, 4) > self.budget_usd
 
     def charge(self, charge: Charge) -> None:
-        """Record ``charge`` (a second charge for the same taskUUID replaces the first)."""
+        """Record ``charge``. Every charge stands on its own: a task sent twice under one
+        taskUUID is two charges until one of them is refunded."""
         with self._lock:
-            self._charges[charge.task_uuid] = charge
+            self._charges.append(charge)
 
-    def refund(self, task_uuid: str) -> Charge | None:
-        """Drop the charge of ``task_uuid``; returns it, or None when there was none."""
+    def refund(self, charge: Charge) -> Charge | None:
+        """Drop this very charge (the object `reserve` or `charge` was given, never another
+        charge for the same taskUUID); returns it, or None when it was not standing."""
         with self._lock:
-            return self._charges.pop(task_uuid, None)
+            for index, standing in enumerate(self._charges):
+                if standing is charge:
+                    return self._charges.pop(index)
+            return None
 
     def reserve(self, charge: Charge) -> bool:
         """Charge ``charge`` unless it would take the total past the budget (atomically);
         returns whether it was charged."""
         with self._lock:
-            total = sum(c.usd for c in self._charges.values())
+            total = sum(c.usd for c in self._charges)
             if self.budget_usd is not None and round(total + charge.usd, 4) > self.budget_usd:
                 return False
-            self._charges[charge.task_uuid] = charge
+            self._charges.append(charge)
             return True
 
     def summary(self) -> dict[str, object]:

@@ -181,7 +181,7 @@ def _json_or_none(raw: bytes) -> Any:
 def _refund(state: ProxyState, verdicts: list[Verdict]) -> None:
     for verdict in verdicts:
         if verdict.charge is not None:
-            state.ledger.refund(verdict.charge.task_uuid)
+            state.ledger.refund(verdict.charge)
 
 
 def _refund_refused_upstream(
@@ -193,4 +193,4 @@ def _refund_refused_upstream(
     objects = [task if isinstance(task, dict) else {} for task in tasks]
     for verdict, part in zip(verdicts, split_envelope(objects, answer), strict=True):
         if verdict.charge is not None and part and part.get("errors") and not part.get("data"):
-            state.ledger.refund(verdict.charge.task_uuid)
+            state.ledger.refund(verdict.charge)

@@ -168,7 +168,7 @@ class _Relay:
             if waiting is not None and not waiting:
                 del self.pending[key]
             if pending is not None and pending.charge is not None and not part.get("data"):
-                self.state.ledger.refund(pending.charge.task_uuid)
+                self.state.ledger.refund(pending.charge)
             if recorder is None:
                 continue
             if pending is not None and pending.started is not None:
