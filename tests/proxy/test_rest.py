@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -154,3 +155,14 @@ def test_a_malformed_upstream_answer_passes_through_and_a_dropped_one_is_a_502(
     lines = read_cassette(cassette).interactions
     # The upstream's garbage is recorded as it came; the 502 was the proxy's own answer.
     assert [(line.status, line.response) for line in lines] == [(200, None)]
+
+
+@pytest.mark.parametrize("task_type", [["videoInference"], {"videoInference": True}])
+def test_a_task_type_of_another_json_type_is_refused_by_the_proxy(
+    start_proxy, upstream, task_type: Any
+) -> None:
+    proxy = start_proxy()
+    answer = post(proxy.rest_url, edit_task(taskType=task_type), key=upstream.api_key)
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["code"] == "unsupportedTaskType"
+    assert upstream_tasks(upstream) == []

@@ -65,7 +65,10 @@ class CassetteRecorder:
         if isinstance(request, dict):
             self.placeholders.substitute(request, origin="client")
             uuid = request.get("taskUUID")
-            if isinstance(uuid, str) and request.get("taskType") not in UNTIED_TASK_TYPES:
+            if isinstance(uuid, str) and not (
+                isinstance(request.get("taskType"), str)
+                and request["taskType"] in UNTIED_TASK_TYPES
+            ):
                 with self._lock:
                     if uuid not in self._submitted:
                         self._submitted[uuid] = started.at

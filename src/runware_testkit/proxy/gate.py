@@ -54,7 +54,8 @@ class TaskGate:
 
     def admit(self, task: Any, *, api_key: str | None, dry_run: bool = False) -> Verdict:
         """Check, price and charge one task (see the module docstring)."""
-        if isinstance(task, dict) and task.get("taskType") in UNCHECKED_TASK_TYPES:
+        task_type = task.get("taskType") if isinstance(task, dict) else None
+        if isinstance(task_type, str) and task_type in UNCHECKED_TASK_TYPES:
             return Verdict([])
         checked = check_task(task, contract=self.contract, mode=self.error_reply)
         if checked.errors:

@@ -101,3 +101,15 @@ def test_model_rows_name_each_source_kind():
         "request schema": "/ns/a/resolve/acme:video@1",
         "OpenAPI": "/ns/a/docs/models/acme-video/schema.json",
     }
+
+
+def test_a_task_type_that_is_a_list_or_an_object_does_not_break_the_index():
+    """Such a request is refused by the fake; the Inspector still lists what came after it."""
+    journal = Journal(ManualClock())
+    index = JournalIndex(journal)
+    journal.record("request", transport="rest", body=[{"taskType": {"a": 1}}])
+    journal.record("frame_in", transport="websocket", data=[{"taskType": [1]}])
+    submit(journal, A, outputQuality=500)
+    refuse(journal, A, "outputQuality")
+    index.refresh()
+    assert [row["taskUUID"] for row in index.rejected(known=set())] == [A]

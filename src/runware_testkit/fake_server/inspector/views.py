@@ -318,8 +318,13 @@ def _tasks_in(payload: Any) -> list[dict[str, Any]]:
     return [
         task
         for task in _dicts(payload)
-        if task.get("taskType") not in _SESSION_TASK_TYPES or "taskUUID" in task
+        if not _named(task.get("taskType"), _SESSION_TASK_TYPES) or "taskUUID" in task
     ]
+
+
+def _named(value: Any, names: frozenset[str] | set[str]) -> bool:
+    """`value` is one of `names` (False for a list or object, which a set cannot hold)."""
+    return isinstance(value, str) and value in names
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
