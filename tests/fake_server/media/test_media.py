@@ -232,3 +232,17 @@ async def test_remote_url_is_accepted_unprobed(server: Harness) -> None:
     assert item["cost"] == 1.4
     facts = probe_video((await server.http.get(item["videoURL"])).content)
     assert (facts.width, facts.height) == (1280, 720)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://[x]/a.mp4", "http://[::1/a.mp4", "https://[scrubbed]@cdn.example.com/a.mp4"],
+)
+async def test_an_input_url_with_an_odd_bracketed_host_is_a_remote_url_not_a_500(
+    server: Harness, url: str
+) -> None:
+    """urllib refuses these hosts (ValueError); the fake treats them as remote URLs it never
+    fetches, as it does any URL it cannot reach (a cassette writes userinfo as [scrubbed])."""
+    status, body = await server.call(video_task(video=url))
+    assert status == 200, body
+    assert body["data"][0]["taskType"] == "videoInference"

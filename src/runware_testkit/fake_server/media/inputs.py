@@ -247,7 +247,10 @@ def own_media(
     if _UUID_RE.match(value):
         media_uuid = value.lower()
     elif value.lower().startswith(("http://", "https://")):
-        parts = urllib.parse.urlsplit(value)
+        try:
+            parts = urllib.parse.urlsplit(value)
+        except ValueError:  # e.g. a bracketed host that is no IPv6 address: not ours
+            return None
         match = _MEDIA_PATH_RE.match(parts.path)
         if match and _is_own_host(state, parts.netloc, request_base):
             media_uuid = match["uuid"].lower()
@@ -278,7 +281,10 @@ def _is_own_host(state: ServerState, netloc: str, request_base: str | None) -> b
 
 
 async def _download(state: ServerState, url: str, parameter: str) -> bytes | None:
-    host = urllib.parse.urlsplit(url).hostname
+    try:
+        host = urllib.parse.urlsplit(url).hostname
+    except ValueError:  # a bracketed host that is no IP address: never fetched, as a remote URL
+        return None
     if host is None or not state.allowlist.allows(host):
         return None
     limit = state.config.limits.max_media_bytes
