@@ -433,21 +433,49 @@ async def test_non_loopback_client_is_refused(state):
 
 async def test_a_change_sent_by_a_page_of_another_origin_is_refused(client, state):
     """A web page elsewhere cannot make the browser drive the fake (cross-site forgery)."""
+    own = {"Host": "127.0.0.1:8765"}
     forged = await client.post(
-        "/__testkit/scenarios", json={"nsfw": True}, headers={"Origin": "https://evil.example"}
+        "/__testkit/scenarios",
+        json={"nsfw": True},
+        headers={**own, "Origin": "https://evil.example"},
     )
-    opaque = await client.post("/__testkit/reset", headers={"Origin": "null"})
+    opaque = await client.post("/__testkit/reset", headers={**own, "Origin": "null"})
     assert (forged.status_code, opaque.status_code) == (403, 403)
     assert "https://evil.example" in error_of(forged)["message"]
     assert state.scenarios.pending() == []
-    host = client.base_url.netloc.decode()
     same = await client.post(
-        "/__testkit/scenarios", json={"nsfw": True}, headers={"Origin": f"http://{host}"}
+        "/__testkit/scenarios",
+        json={"nsfw": True},
+        headers={**own, "Origin": "http://127.0.0.1:8765"},
     )
-    read = await client.get("/__testkit/health", headers={"Origin": "https://evil.example"})
+    read = await client.get("/__testkit/health", headers={**own, "Origin": "https://evil.example"})
     plain = await client.post("/__testkit/scenarios", json={"nsfw": True})
     assert (same.status_code, read.status_code, plain.status_code) == (200, 200, 200)
     assert len(state.scenarios.pending()) == 2
+
+
+async def test_a_browser_request_naming_another_host_is_refused_without_a_token(client, state):
+    """DNS rebinding: a page at attacker.example, whose name now points at 127.0.0.1, is
+    same-origin with the fake for its browser, which sends Host: attacker.example."""
+    rebound = {
+        "Host": "attacker.example:8765",
+        "Origin": "http://attacker.example:8765",
+        "Sec-Fetch-Site": "same-origin",
+    }
+    reset = await client.post("/__testkit/reset", headers=rebound)
+    read = await client.get("/__testkit/tasks", headers={**rebound, "Origin": ""})
+    assert (reset.status_code, read.status_code) == (403, 403)
+    assert "DNS rebinding" in error_of(reset)["message"]
+    for host in ("127.0.0.1:8765", "localhost:8765", "[::1]:8765"):
+        page = {"Host": host, "Sec-Fetch-Site": "none"}
+        assert (await client.get("/__testkit/tasks", headers=page)).status_code == 200
+    not_a_browser = await client.get("/__testkit/tasks", headers={"Host": "fake.test"})
+    assert not_a_browser.status_code == 200
+    state.config.control_token = "s3cret"
+    with_token = await client.get(
+        "/__testkit/tasks", headers={**rebound, "X-Testkit-Token": "s3cret", "Origin": ""}
+    )
+    assert with_token.status_code == 200
 
 
 async def test_non_loopback_allowed_with_the_token_when_opened(state):

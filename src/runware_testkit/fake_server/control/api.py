@@ -6,7 +6,9 @@ call must also carry it, in ``X-Testkit-Token: <token>`` or ``Authorization: Bea
 Other hosts are answered only when ``control_loopback_only`` is off **and** a token is set
 (``serve --allow-remote --control-token T``): never without a token. A changing call (POST,
 PUT, PATCH, DELETE) that a browser sends from a page of another origin (its ``Origin`` header
-names another host) is refused, so no web page can drive a fake on a developer's machine.
+names another host) is refused, and so is any browser request (``Sec-Fetch-*`` or ``Origin``
+headers) whose ``Host`` is not a loopback name when no token is set (DNS rebinding), so no web
+page can drive a fake on a developer's machine.
 A refusal is HTTP 403 with ``{"errors":[{"code":"forbidden","message":...}]}``.
 
 Every bad input is answered 400 with a Runware-shaped error (``invalidRequestBody`` for a body
@@ -54,6 +56,7 @@ import ipaddress
 import json
 import logging
 import math
+import urllib.parse
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -61,6 +64,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..config import IN_PROCESS_HOST
 from ..engine.errors import EngineError
 from ..faults.scenarios import Scenario, describe_error
 from ..journal import KINDS
@@ -170,6 +174,14 @@ def access_refusal(request: Request, state: Any) -> Response | None:
             f"{client or 'an unknown address'}. Start the server with --allow-remote and "
             "--control-token TOKEN to open it to other hosts (never without a token).",
         )
+    if not token and _from_a_browser(request) and not _loopback_host_header(request, config):
+        return error_response(
+            403,
+            "forbidden",
+            f"The control API answers requests addressed to a loopback host (127.0.0.1, "
+            f"localhost, [::1]); this one named {request.headers.get('host')!r}. A browser page "
+            "whose name was pointed at this machine (DNS rebinding) is refused this way.",
+        )
     cross_site = _cross_site_origin(request)
     if cross_site is not None:
         return error_response(
@@ -192,6 +204,35 @@ def access_refusal(request: Request, state: Any) -> Response | None:
         if not hmac.compare_digest(given.encode(), str(token).encode()):
             return error_response(403, "forbidden", "The control API token is wrong.")
     return None
+
+
+def _from_a_browser(request: Request) -> bool:
+    """True when a browser sent the request: browsers add ``Sec-Fetch-*`` (or ``Origin``)
+    headers, which HTTP client libraries do not."""
+    headers = request.headers
+    return "sec-fetch-site" in headers or "sec-fetch-mode" in headers or "origin" in headers
+
+
+def _loopback_host_header(request: Request, config: Any) -> bool:
+    """True when the request's `Host` names a loopback address, ``localhost``, the in-process
+    host or the host of the configured ``base_url``; True when there is no `Host` header.
+
+    Without a token this is what keeps a web page away whose name the attacker pointed at
+    127.0.0.1 (DNS rebinding): its browser sends the attacker's host name.
+    """
+    raw = request.headers.get("host")
+    if raw is None:
+        return True
+    try:
+        host = (urllib.parse.urlsplit(f"//{raw}").hostname or "").lower()
+    except ValueError:
+        return False
+    if host in ("localhost", IN_PROCESS_HOST) or host.endswith(".localhost"):
+        return True
+    base_url = getattr(config, "base_url", None)
+    if base_url and host == (urllib.parse.urlsplit(base_url).hostname or "").lower():
+        return True
+    return is_loopback_client(host)
 
 
 def _cross_site_origin(request: Request) -> str | None:
