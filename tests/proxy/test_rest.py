@@ -166,3 +166,16 @@ def test_a_task_type_of_another_json_type_is_refused_by_the_proxy(
     assert answer.status_code == 400
     assert answer.json()["errors"][0]["code"] == "unsupportedTaskType"
     assert upstream_tasks(upstream) == []
+
+
+def test_the_upstream_retry_after_reaches_the_client(start_proxy, upstream) -> None:
+    """A full queue upstream (429 with Retry-After) is passed back with its header."""
+    proxy = start_proxy()
+    prompt = "boat [[testkit:queue=1, drain=0.01]]"
+    answers = [
+        post(proxy.rest_url, edit_task(positivePrompt=prompt), key=upstream.api_key)
+        for _ in range(3)
+    ]
+    full = [answer for answer in answers if answer.status_code == 429]
+    assert full, [answer.status_code for answer in answers]
+    assert int(full[0].headers["Retry-After"]) >= 1

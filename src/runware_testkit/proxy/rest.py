@@ -81,6 +81,7 @@ async def _handle(state: ProxyState, request: Request) -> Response:
     )
     media_type = "application/json"
     answered_upstream = False
+    passed_headers: dict[str, str] = {}
     if not send:
         answer: Any = envelope([], local_errors)
         status = _local_status(verdicts)
@@ -101,6 +102,7 @@ async def _handle(state: ProxyState, request: Request) -> Response:
         else:
             status = upstream.status_code
             raw = upstream.content
+            passed_headers = _passed_back(upstream.headers)
             media_type = upstream.headers.get("content-type", media_type)
             answered_upstream = True
             answer = upstream_answer = _json_or_none(raw)
@@ -115,8 +117,33 @@ async def _handle(state: ProxyState, request: Request) -> Response:
         ]
         _record(state, [b for b, _ in sent], [t for _, t in sent], upstream_answer, status)
     if isinstance(answer, dict):
-        return JSONResponse(rewrite_answer(state, answer, base), status_code=status)
-    return Response(raw or b"", status_code=status, media_type=media_type)
+        return JSONResponse(
+            rewrite_answer(state, answer, base), status_code=status, headers=passed_headers
+        )
+    return Response(raw or b"", status_code=status, media_type=media_type, headers=passed_headers)
+
+
+# Upstream answer headers the proxy does not pass back: hop-by-hop ones and those describing a
+# body it may rewrite (its own server writes them anew).
+_NOT_PASSED_BACK = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "content-length",
+        "content-encoding",
+        "content-type",
+        "date",
+        "server",
+        "upgrade",
+        "trailer",
+    }
+)
+
+
+def _passed_back(headers: httpx.Headers) -> dict[str, str]:
+    """The upstream answer's headers a client may act on (``Retry-After`` above all)."""
+    return {k: v for k, v in headers.items() if k.lower() not in _NOT_PASSED_BACK}
 
 
 def _record(
