@@ -126,3 +126,19 @@ def test_a_proxy_process_forwards_records_and_reports_its_spend(tmp_path: Path) 
     assert [line.task for line in read_cassette(cassette).interactions] == [
         "t1"
     ]  # budgetExceeded was the proxy's own answer
+
+
+def test_a_non_loopback_address_needs_allow_remote(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["proxy", "--host", "0.0.0.0", "--port", "0"]) == 2
+    assert "--allow-remote" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["proxy", "serve"])
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_port_out_of_range_is_a_usage_error(
+    command: str, port: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--port", port])
+    assert exited.value.code == 2
+    assert "port" in capsys.readouterr().err

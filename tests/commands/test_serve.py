@@ -6,7 +6,6 @@ import pytest
 import uvicorn
 
 from runware_testkit.cli import main
-from runware_testkit.commands.serve import _is_loopback
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "example.com"])
@@ -14,23 +13,6 @@ def test_non_loopback_host_is_refused(host: str, capsys: pytest.CaptureFixture[s
     assert main(["serve", "--host", host, "--memory"]) == 2
     err = capsys.readouterr().err
     assert "refusing to bind" in err and "--allow-remote" in err
-
-
-@pytest.mark.parametrize(
-    ("host", "loopback"),
-    [
-        ("127.0.0.1", True),
-        ("127.0.0.2", True),
-        ("::1", True),
-        ("[::1]", True),
-        ("localhost", True),
-        ("0.0.0.0", False),
-        ("10.0.0.1", False),
-        ("host.lan", False),
-    ],
-)
-def test_loopback_detection(host: str, loopback: bool) -> None:
-    assert _is_loopback(host) is loopback
 
 
 def test_bad_progression_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,10 @@ import argparse
 import contextlib
 import math
 import sys
+import urllib.parse
 from pathlib import Path
+
+from .listening import is_loopback_host, port_number
 
 DEFAULT_PORT = 8766
 DEFAULT_UPSTREAM_REST = "https://api.runware.ai/v1"
@@ -60,7 +63,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any)"
+        "--port",
+        type=port_number,
+        default=DEFAULT_PORT,
+        help=f"port (default {DEFAULT_PORT}; 0: any)",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow binding an address other than loopback (anyone who reaches the port could "
+        "spend the budget with the key their client sends)",
     )
     parser.add_argument(
         "--relay-webhooks",
@@ -121,6 +133,17 @@ def run(args: argparse.Namespace) -> int:
     from ..fake_server.uvicorn_thread import bind_socket, uvicorn_config
     from ..proxy import ProxyConfig, create_proxy_app
 
+    if not is_loopback_host(args.host) and not args.allow_remote:
+        print(
+            f"runware-testkit proxy: refusing to bind {args.host}: anyone who can reach the port "
+            "could send tasks through it and spend the budget. Bind 127.0.0.1, or pass "
+            "--allow-remote if you really mean to expose it.",
+            file=sys.stderr,
+        )
+        return 2
+    if urllib.parse.urlsplit(args.upstream).path in ("", "/"):
+        args.upstream = args.upstream.rstrip("/") + "/v1"
+        print(f"runware-testkit proxy: --upstream has no path; using {args.upstream}")
     upstream_ws = websocket_upstream(
         args.upstream, args.upstream_ws, args.upstream != DEFAULT_UPSTREAM_REST
     )

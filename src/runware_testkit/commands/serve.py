@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 from pathlib import Path
 
 from ..fake_server.config import DEFAULT_MAX_BYTES, Limits
+from .listening import is_loopback_host, port_number
 
 DEFAULT_STATE = Path(".testkit-state/runware.sqlite3")
 DEFAULT_PORT = 8765
@@ -30,7 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument(
         "--port",
-        type=int,
+        type=port_number,
         default=DEFAULT_PORT,
         help=f"port (default {DEFAULT_PORT}; 0 picks a free one)",
     )
@@ -199,18 +199,9 @@ def _replay_line(args: argparse.Namespace) -> str:
     return f"  replay     {', '.join(args.replay)} ({args.replay_timing}, {mode})\n"
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted; 0 on a clean stop, 2 on bad usage."""
-    if not _is_loopback(args.host) and not args.allow_remote:
+    if not is_loopback_host(args.host) and not args.allow_remote:
         print(
             f"runware-testkit serve: refusing to bind {args.host}: the fake accepts a published "
             "development key and its control API can reset or rewrite its state, so anyone who "

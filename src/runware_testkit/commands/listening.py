@@ -1,0 +1,27 @@
+"""Where `serve` and `proxy` listen: the port argument and the loopback rule."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+
+
+def port_number(text: str) -> int:
+    """A TCP port 0-65535 (0: any free one), as an argparse type."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0-65535 (0 picks a free one), got {port}")
+    return port
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (``127.0.0.0/8``, ``::1``)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
