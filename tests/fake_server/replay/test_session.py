@@ -267,3 +267,48 @@ def test_several_cassettes_keep_their_own_tasks_apart(runware_mock) -> None:
         post(runware_mock, http, aleph2)
         seen = poll_until_done(runware_mock, http, aleph2["taskUUID"])
     assert [item["status"] for item in seen] == ["processing", "success"]
+
+
+@pytest.mark.runware(cassette=REST, replay="strict")
+def test_strict_replay_lets_the_fake_answer_requests_that_start_no_work(runware_mock) -> None:
+    """ping, and polls or details of a task the replay does not hold, are the fake's."""
+    unknown = str(uuid.uuid4())
+    with httpx.Client() as http:
+        ping = post(runware_mock, http, {"taskType": "ping", "ping": True})
+        poll = post(runware_mock, http, {"taskType": "getResponse", "taskUUID": unknown})
+    assert ping.status_code == 200 and ping.json()["data"][0]["pong"] is True
+    assert poll.status_code == 404
+    assert poll.json()["errors"][0]["code"] == "taskNotFound"
+
+
+@pytest.mark.runware(cassette=REST)
+def test_a_replayed_task_uuid_cannot_be_submitted_again(runware_mock) -> None:
+    task = recorded_request(REST)
+    with httpx.Client() as http:
+        post(runware_mock, http, task)
+        poll_until_done(runware_mock, http, task["taskUUID"])
+        again = post(runware_mock, http, task)
+    assert again.status_code == 400
+    error = again.json()["errors"][0]
+    assert (error["code"], error["taskUUID"]) == ("conflictTaskUUID", task["taskUUID"])
+
+
+@pytest.mark.runware(cassette=REST, api_keys=["key-of-alice-0001", "key-of-bob-00002"])
+def test_another_key_cannot_poll_a_replayed_task(runware_mock) -> None:
+    """Key isolation holds on replay as it does in the fake: Bob's poll of Alice's task finds
+    nothing, and leaves Alice's recorded polls where they were."""
+    task = recorded_request(REST)
+
+    def as_key(http: httpx.Client, key: str, body: dict[str, Any]) -> httpx.Response:
+        return http.post(
+            runware_mock.base_url, json=[body], headers={"Authorization": f"Bearer {key}"}
+        )
+
+    poll = {"taskType": "getResponse", "taskUUID": task["taskUUID"]}
+    with httpx.Client() as http:
+        assert as_key(http, "key-of-alice-0001", task).status_code == 200
+        bob = as_key(http, "key-of-bob-00002", poll)
+        alice = as_key(http, "key-of-alice-0001", poll)
+    assert bob.status_code == 404
+    assert bob.json()["errors"][0]["code"] == "taskNotFound"
+    assert alice.json()["data"][0]["status"] == "processing"

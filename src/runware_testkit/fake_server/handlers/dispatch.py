@@ -87,7 +87,11 @@ class Dispatcher:
         replay = self.state.replay
         if replay is not None and task_type != "authentication" and not ctx.dry_run:
             replayed = await replay.answer(
-                task, self.state, request_base=ctx.request_base, push=ctx.push
+                task,
+                self.state,
+                request_base=ctx.request_base,
+                push=ctx.push,
+                api_key=ctx.api_key,
             )
             if replayed is not None:
                 return replayed

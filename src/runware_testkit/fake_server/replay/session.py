@@ -37,6 +37,18 @@ if TYPE_CHECKING:
 
 __all__ = ["NO_MATCH_CODE", "NO_MATCH_STATUS", "Push", "ReplaySession"]
 
+_SESSION_TASK_TYPES = frozenset({"ping", "authentication", "getResponse", "getTaskDetails"})
+"""Requests that start no work: strict mode lets the fake answer them when nothing matches."""
+
+
+def _is_session(task_type: Any) -> bool:
+    return isinstance(task_type, str) and task_type in _SESSION_TASK_TYPES
+
+
+def _same_key(owner: str | None, asking: str | None) -> bool:
+    return owner is None or asking is None or owner == asking
+
+
 NO_MATCH_CODE = "replayNoMatch"
 """Error code of a request no recording matches, in strict mode."""
 NO_MATCH_STATUS = 400
@@ -67,6 +79,7 @@ class _LiveTask:
     started: float
     values: Bindings
     request: Mapping[str, Any]
+    api_key: str | None = None
     polls: int = 0
 
 
@@ -104,22 +117,50 @@ class ReplaySession:
         *,
         request_base: str | None = None,
         push: Push | None = None,
+        api_key: str | None = None,
     ) -> TaskReply | None:
-        """The recorded answer to `task`, or None to let the contract-driven fake answer it."""
+        """The recorded answer to `task`, or None to let the contract-driven fake answer it.
+
+        A replayed task answers polls of the key that submitted it only (`api_key`; another
+        key's poll goes to the fake, which knows no such task), and its taskUUID cannot be
+        submitted again (``conflictTaskUUID``, as the fake answers). In strict mode only
+        requests that start work are refused when nothing matches: ``ping``,
+        ``authentication``, and polls or details of tasks the replay does not hold go to the
+        fake.
+        """
         self.release_due(state)
         if not isinstance(task, Mapping):
             return None
-        if task.get("taskType") == "getResponse":
+        task_type = task.get("taskType")
+        if task_type == "getResponse":
             live = self._tasks.get(str(task.get("taskUUID")))
-            if live is not None:
+            if live is not None and _same_key(live.api_key, api_key):
                 polled = self._poll(live, state, request_base)
                 if polled is not None:
                     return polled
+        uuid = task.get("taskUUID")
+        if not _is_session(task_type) and isinstance(uuid, str):
+            with self._lock:
+                taken = uuid in self._tasks
+            if taken:
+                return TaskReply(
+                    errors=[
+                        error_object(
+                            code="conflictTaskUUID",
+                            message="A task with this taskUUID already exists.",
+                            parameter="taskUUID",
+                            taskType=task_type if isinstance(task_type, str) else None,
+                            taskUUID=uuid,
+                        )
+                    ],
+                    status=400,
+                )
         found = self._find(task)
         if found is None:
-            return self._no_match(task) if self.strict else None
+            strict = self.strict and not _is_session(task_type)
+            return self._no_match(task) if strict else None
         plan, step, bindings = found
-        return self._submit(plan, step, bindings, task, state, request_base, push)
+        return self._submit(plan, step, bindings, task, state, request_base, push, api_key)
 
     def _find(self, task: Mapping[str, Any]) -> tuple[ReplayPlan, Step, Bindings] | None:
         fallback: tuple[ReplayPlan, Step, Bindings] | None = None
@@ -147,6 +188,7 @@ class ReplaySession:
         state: ServerState,
         request_base: str | None,
         push: Push | None,
+        api_key: str | None = None,
     ) -> TaskReply:
         now = state.clock.now()
         values = dict(bindings)
@@ -154,7 +196,7 @@ class ReplaySession:
         if step.task is not None:
             own = values.get(placeholder_text("task", step.task))
             if own is not None:
-                live = _LiveTask(plan, step.task, own, now, values, task)
+                live = _LiveTask(plan, step.task, own, now, values, task, api_key)
                 with self._lock:
                     self._tasks[own] = live
         resolve = self._resolver(plan, values, state, request_base, task)
