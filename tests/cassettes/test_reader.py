@@ -118,3 +118,15 @@ def test_media_bodies_are_kept_once_by_sha256(tmp_path: Path) -> None:
     assert first == again
     assert cassette.media_path(first).read_bytes() == b"frames"
     assert sorted(p.name for p in cassette.media_dir.iterdir()) == [first]
+
+
+def test_a_line_nested_too_deeply_is_a_cassette_error_naming_the_line(tmp_path) -> None:
+    from runware_testkit.cassettes import CassetteError, new_header, read_cassette
+
+    path = tmp_path / "deep.jsonl"
+    header = json.dumps(new_header(upstream_rest=None, upstream_websocket=None).to_json())
+    path.write_text(header + "\n" + '{"id": 1, "request": ' + "[" * 100_000 + "\n")
+    with pytest.raises(CassetteError) as raised:
+        read_cassette(path)
+    assert raised.value.line == 2
+    assert "nested too deeply" in str(raised.value)

@@ -12,6 +12,7 @@ from pathlib import Path
 from runware_testkit.cassettes.errors import CassetteError
 from runware_testkit.cassettes.format import CassetteHeader, Interaction
 
+_TOO_DEEP = "JSON nested too deeply to read (no recorded Runware message is)"
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 
@@ -90,6 +91,8 @@ def read_cassette(path: str | Path) -> Cassette:
                 truncated = True
                 break
             raise CassetteError(f"not JSON ({error.msg})", path=path, line=number) from None
+        except RecursionError:
+            raise CassetteError(_TOO_DEEP, path=path, line=number) from None
         try:
             interactions.append(Interaction.from_json(obj))
         except CassetteError as error:
@@ -137,6 +140,8 @@ def _header(path: Path, first: tuple[str, bool]) -> CassetteHeader:
         obj = json.loads(first[0])
     except json.JSONDecodeError as error:
         raise CassetteError(f"not JSON ({error.msg})", path=path, line=1) from None
+    except RecursionError:
+        raise CassetteError(_TOO_DEEP, path=path, line=1) from None
     try:
         return CassetteHeader.from_json(obj)
     except CassetteError as error:
