@@ -106,7 +106,7 @@ def test_an_unreadable_cassette_exits_2_naming_file_and_line(
     assert f"{bad} line 2: transport must be one of" in err
     assert f"{tmp_path / 'missing.jsonl'}: no such file" in err
     assert "Traceback" not in err
-    assert out.endswith("2 cassettes unreadable: no drift.\n")
+    assert out.endswith("2 cassettes unreadable: no drift in what could be read.\n")
 
 
 def test_no_cassette_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

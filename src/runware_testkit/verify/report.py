@@ -52,6 +52,8 @@ def summary(run: VerifyRun) -> str:
         text += f", {_plural(len(run.unreadable), 'cassette')} unreadable"
     kinds = Counter(d.kind for r in run.results for d in r.drifts)
     if not kinds:
+        if run.unreadable:
+            return text + ": no drift in what could be read."
         return text + ": no drift."
     listed = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
     return text + f": {_plural(sum(kinds.values()), 'drift')} ({listed})."
