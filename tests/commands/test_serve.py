@@ -114,3 +114,46 @@ def test_bad_size_limit_is_a_usage_error(value: str, capsys) -> None:
         main(["serve", "--memory", "--port", "0", "--max-body-mb", value])
     assert stopped.value.code == 2
     assert "whole number of MiB" in capsys.readouterr().err
+
+
+def test_a_served_fake_drops_quietly_and_stops_on_ctrl_c_without_a_traceback() -> None:
+    """A `drop` fault is deliberate: the log shows no traceback for it, and Ctrl+C ends the
+    process with status 0 and no KeyboardInterrupt traceback."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import uuid
+
+    import httpx
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "runware_testkit", "serve", "--memory", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=os.environ,
+    )
+    try:
+        banner = []
+        for line in process.stdout:
+            banner.append(line)
+            if line.startswith("Press Ctrl+C"):
+                break
+        rest = re.search(r"REST\s+(\S+)", "".join(banner)).group(1)
+        task = {
+            "taskType": "videoInference",
+            "taskUUID": str(uuid.uuid4()),
+            "model": "runway:2@1",
+            "positivePrompt": "a paper boat [[testkit:drop]]",
+            "inputs": {"video": "https://cdn.example.com/in.mp4"},
+        }
+        with pytest.raises(httpx.RemoteProtocolError):
+            httpx.post(rest, json=[task], headers={"Authorization": "Bearer rw-testkit-dev-key"})
+        assert httpx.get(rest.replace("/v1", "/__testkit/health")).status_code == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, out
+    assert "Traceback" not in out, out

@@ -43,7 +43,7 @@ from .inspector.routes import inspector_routes
 from .media.routes import media_routes
 from .protocol.schema_service import schema_routes
 from .state import ServerState
-from .transports.rest import rest_endpoint
+from .transports.rest import quiet_deliberate_drops, rest_endpoint
 from .transports.websocket import websocket_endpoint
 
 __all__ = ["CONTROL_PREFIX", "create_app"]
@@ -79,6 +79,7 @@ def create_app(
             else:
                 await state.drain(10.0)
 
+    quiet_deliberate_drops()
     rest = rest_endpoint(state)
     routes: list[BaseRoute] = [
         Route("/v1", rest, methods=["POST"]),

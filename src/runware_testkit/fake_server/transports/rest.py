@@ -27,6 +27,7 @@ with ``Retry-After`` (seconds). A connect-phase scenario applies to the next req
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +73,26 @@ MALFORMED_BODY = b'{"data": [{"taskType": "videoInference", "taskUUID": '
 
 class ConnectionDropped(httpx.RemoteProtocolError):
     """Raised to drop a REST connection without an answer (a scenario asked for it)."""
+
+
+class _DeliberateDropFilter(logging.Filter):
+    """Keeps a scenario's deliberate drop out of the server log: uvicorn reports the exception
+    that breaks the connection off as an application error, with its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, ConnectionDropped)
+
+
+_DROP_FILTER = _DeliberateDropFilter()
+
+
+def quiet_deliberate_drops() -> None:
+    """Install the filter on the loggers that report a dropped connection (idempotent)."""
+    for name in ("uvicorn.error", "runware_testkit.fake_server"):
+        logger = logging.getLogger(name)
+        if _DROP_FILTER not in logger.filters:
+            logger.addFilter(_DROP_FILTER)
 
 
 def rest_endpoint(state: ServerState):
