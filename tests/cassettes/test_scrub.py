@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from runware_testkit.cassettes import SCRUBBED, Scrubber, scrub_url
 
 
@@ -47,3 +51,20 @@ def test_scrubbing_leaves_the_input_untouched() -> None:
     body = {"apiKey": "abc-def"}
     Scrubber().scrub(body)
     assert body == {"apiKey": "abc-def"}
+
+
+@pytest.mark.parametrize(
+    ("value", "secret"),
+    [
+        ("s3://bucket/a.mp4?X-Amz-Signature=LEAK4S3", "LEAK4S3"),
+        ("ftp://user:LEAK5FTPPASS@host/a.mp4", "LEAK5FTPPASS"),
+        ("https://example.com/a.mp4?a=x'&token=LEAK1QUOTE", "LEAK1QUOTE"),
+        ("https://example.com/a.mp4?a=x y&token=LEAK2SPACE", "LEAK2SPACE"),
+        ("see https://example.com/a.mp4?a=x'&token=LEAK3TEXT now", "LEAK3TEXT"),
+    ],
+)
+def test_secrets_in_any_scheme_and_after_odd_characters_are_scrubbed(
+    value: str, secret: str
+) -> None:
+    scrubbed = Scrubber().scrub({"inputs": {"video": value}})
+    assert secret not in json.dumps(scrubbed)

@@ -23,7 +23,10 @@ RECORDED_HEADERS: frozenset[str] = frozenset({"content-type"})
 # Shorter learned values are too likely to be ordinary text; they are still scrubbed where they sit.
 MIN_SECRET_LENGTH = 4
 
-_URL = re.compile(r"(?i)\b(?:https?|wss?)://[^\s\"'<>\\]+")
+# Any scheme (s3://, ftp:// sign URLs too); a URL runs to whitespace, a double quote, <, > or a
+# backslash. A single quote does not end it: it may sit inside a query value.
+_URL = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^\s\"<>\\]+")
+_WHOLE_URL = re.compile(r"(?i)[a-z][a-z0-9+.-]*://\S")
 
 
 def scrub_url(url: str) -> str:
@@ -142,7 +145,13 @@ def _scrub(value: Any, secrets: list[str]) -> Any:
 
 
 def _scrub_string(text: str, secrets: list[str]) -> str:
-    text = _URL.sub(lambda match: scrub_url(match.group(0)), text)
+    if _WHOLE_URL.match(text):
+        # A value that is one URL is scrubbed whole, spaces in its query included.
+        return _remove(scrub_url(text), secrets)
+    return _remove(_URL.sub(lambda match: scrub_url(match.group(0)), text), secrets)
+
+
+def _remove(text: str, secrets: list[str]) -> str:
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, SCRUBBED)
