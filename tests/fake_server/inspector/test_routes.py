@@ -219,3 +219,38 @@ async def test_a_namespace_has_its_own_page_and_links():
     assert f'data-base="{path}/__testkit"' in page.text
     assert len(rows) == 1 and outer == []
     assert models[0]["links"]["request schema"].startswith(f"{path}/resolve/")
+
+
+def test_spend_per_key_agrees_with_the_fixtures_spend_while_tasks_run_and_when_done() -> None:
+    """The Inspector's spend and `spend` price the same tasks the same way: a processing task
+    counts, a failed one does not."""
+    import uuid
+
+    import httpx
+
+    from runware_testkit.testing import server
+
+    def edit(prompt: str) -> dict:
+        return {
+            "taskType": "videoInference",
+            "taskUUID": str(uuid.uuid4()),
+            "model": "runway:2@1",
+            "positivePrompt": prompt,
+            "numberResults": 2,
+            "inputs": {"video": "https://cdn.example.com/in.mp4"},
+        }
+
+    with server(progression="polls:3") as fake, httpx.Client(trust_env=False) as http:
+        headers = {"Authorization": f"Bearer {fake.api_key}"}
+        running = edit("a paper boat")
+        failing = edit("a kite [[testkit:error=timeoutProvider@processing]]")
+        for task in (running, failing):
+            assert http.post(fake.base_url, json=[task], headers=headers).status_code == 200
+        for _ in range(4):
+            poll = {"taskType": "getResponse", "taskUUID": failing["taskUUID"]}
+            http.post(fake.base_url, json=[poll], headers=headers)
+        origin = fake.base_url.rsplit("/v1", 1)[0]
+        rows = http.get(f"{origin}/__testkit/spend").json()["keys"]
+        spend = fake.spend
+    assert spend.total_usd > 0
+    assert sum(row["cost"] for row in rows) == pytest.approx(spend.total_usd)

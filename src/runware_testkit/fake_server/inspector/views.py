@@ -51,12 +51,20 @@ def mask_key(key: object) -> str | None:
 
 
 def task_cost(record: TaskRecord) -> float | None:
-    """USD cost of a task's results (sum of their ``cost``), None when none was reported."""
+    """USD a task costs by the kit's pricing rule, as the fixtures' ``spend`` counts it: its
+    price per result (``facts.unit_price``, else the results' reported ``cost``) times its
+    results, for a task still processing or finished; None for a task that ended in error or
+    has no price (it runs no model)."""
+    if record.status == "error":
+        return None
+    unit = record.facts.unit_price
+    if _is_number(unit):
+        return round(unit * record.number_results, 6)
     costs = [item["cost"] for item in record.results if _is_number(item.get("cost"))]
     if costs:
         return round(sum(costs), 6)
     output = record.facts.output
-    if record.status == "success" and output is not None and output.unit_cost is not None:
+    if output is not None and output.unit_cost is not None:
         return round(output.unit_cost * record.number_results, 6)
     return None
 
