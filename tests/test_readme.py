@@ -745,7 +745,13 @@ def test_record_replay_commands(
         banner = "".join(served.banner)
         assert "replay     cassettes/edit.jsonl (compressed, strict)" in banner
         headers = {"Authorization": f"Bearer {DEV_API_KEY}"}
-        stranger = {"taskType": "getResponse", "taskUUID": "0b1f3c1e-5c8e-4d2a-9f57-3f1d2b9e4c11"}
+        stranger = {
+            "taskType": "videoInference",
+            "taskUUID": "0b1f3c1e-5c8e-4d2a-9f57-3f1d2b9e4c11",
+            "model": "runway:2@1",
+            "positivePrompt": "nothing the cassette holds",
+            "inputs": {"video": "https://cdn.example.com/other.mp4"},
+        }
         refused = httpx.post(
             f"{served.origin}/v1", json=[stranger], headers=headers, trust_env=False
         )
