@@ -262,7 +262,7 @@ def run(args: argparse.Namespace) -> int:
         f"  WebSocket  {base.replace('http://', 'ws://', 1)}/v1\n"
         f"  media      {base}/media/\n"
         f"  schemas    {base}/resolve/<AIR>\n"
-        f"  control    {base}/__testkit/  ({control_text})\n"
+        f"  control    {base}/__testkit/  ({control_text}; the Inspector in a browser)\n"
         f"  namespaces {base}/__testkit/namespaces  (one isolated fake per test run)\n"
         f"  API key    {key_text}\n"
         f"  state      {state_path if state_path is not None else 'memory'}\n"
