@@ -142,7 +142,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--log-level",
         default="info",
         choices=("critical", "error", "warning", "info", "debug"),
-        help="how much the server logs (default info: one line per request)",
+        help="how much the server logs (default info: start-up, shutdown and errors; "
+        "requests are in the journal)",
     )
     parser.set_defaults(run=run)
 

@@ -94,7 +94,7 @@ def create_app(
         routes=routes,
         lifespan=lifespan,
         exception_handlers={
-            HTTPException: _http_error,
+            HTTPException: http_error,
             Exception: _internal_error(state),
         },
     )
@@ -133,7 +133,8 @@ class _FakeServerApp(Starlette):
         await super().__call__(scope, receive, send)
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's HTTPException (404, 405 ...) as a Runware-shaped error."""
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
         code, message = "notFound", f"No route for {request.method} {request.url.path}."

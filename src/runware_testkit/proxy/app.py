@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from ..contract import Contract
+from ..fake_server.app import http_error
 from .config import ProxyConfig
 from .relay import relay_routes
 from .rest import rest_endpoint
@@ -48,24 +49,10 @@ def create_proxy_app(
             *relay_routes(state),
         ],
         lifespan=lifespan,
-        exception_handlers={HTTPException: _http_error, Exception: _internal_error},
+        exception_handlers={HTTPException: http_error, Exception: _internal_error},
     )
     app.state.proxy = state
     return app
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    if exc.status_code == 404:
-        code, message = "notFound", f"No route for {request.method} {request.url.path}."
-    elif exc.status_code == 405:
-        code, message = (
-            "methodNotAllowed",
-            f"{request.method} is not allowed on {request.url.path}.",
-        )
-    else:
-        code, message = "httpError", str(exc.detail)
-    return JSONResponse({"errors": [{"code": code, "message": message}]}, exc.status_code)
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
