@@ -196,7 +196,7 @@ def test_websocket_authentication_answered_late(server: Harness) -> None:
     with server.ws() as ws:
         started = time.monotonic()
         assert "connectionSessionUUID" in ws.auth()["data"][0]
-        assert time.monotonic() - started >= 0.15
+        assert time.monotonic() - started >= 0.145  # timer granularity, see below
         ws.send([PING])
         assert ws.recv()["data"][0]["pong"] is True
     assert server.state.scenarios.pending() == []  # used up: the next authentication is on time
@@ -213,7 +213,9 @@ def test_auth_latency_token_delays_the_next_authentication(server: Harness) -> N
     with server.ws() as ws:
         started = time.monotonic()
         ws.auth()
-        assert time.monotonic() - started >= 0.15
+        # The server's event loop keeps timers to the millisecond (uvloop), so its 150 ms wait
+        # may end a fraction of a millisecond early on this thread's clock.
+        assert time.monotonic() - started >= 0.145
     assert server.state.scenarios.pending() == []
 
 
@@ -245,7 +247,7 @@ async def test_rest_request_answered_late_refused_or_dropped(server: Harness) ->
     scenarios.add(Scenario(phase="connect", latency_ms=150))
     started = time.monotonic()
     status, _ = await server.call(PING)
-    assert (status, time.monotonic() - started >= 0.15) == (200, True)
+    assert (status, time.monotonic() - started >= 0.145) == (200, True)
     scenarios.add(Scenario(phase="connect", error_code="serviceUnavailable"))
     status, body = await server.call(PING)
     assert (status, body["errors"][0]["code"]) == (503, "serviceUnavailable")
