@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import re
-import signal
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -17,6 +12,8 @@ from runware_testkit.cassettes import read_cassette
 from runware_testkit.cli import main
 from runware_testkit.commands.proxy import websocket_upstream
 from runware_testkit.testing import server
+
+from .cli_process import CliProcess
 
 OPTIONS = (
     "--upstream",
@@ -75,10 +72,7 @@ def test_the_websocket_upstream_follows_the_rest_one() -> None:
 def test_a_proxy_process_forwards_records_and_reports_its_spend(tmp_path: Path) -> None:
     cassette = tmp_path / "run.jsonl"
     with server(progression="polls:1") as fake:
-        command = [
-            sys.executable,
-            "-m",
-            "runware_testkit",
+        process = CliProcess(
             "proxy",
             "--upstream",
             fake.base_url,
@@ -90,17 +84,9 @@ def test_a_proxy_process_forwards_records_and_reports_its_spend(tmp_path: Path) 
             "1",
             "--log-level",
             "warning",
-        ]
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ
         )
         try:
-            banner = []
-            for line in process.stdout:
-                banner.append(line)
-                if line.startswith("Press Ctrl+C"):
-                    break
-            rest = re.search(r"REST\s+(\S+)", "".join(banner)).group(1)
+            rest = process.rest_url
             task = {
                 "taskType": "videoInference",
                 "taskUUID": str(uuid.uuid4()),
@@ -119,9 +105,8 @@ def test_a_proxy_process_forwards_records_and_reports_its_spend(tmp_path: Path) 
             )
             assert again.json()["errors"][0]["code"] == "budgetExceeded"
         finally:
-            process.send_signal(signal.SIGINT)
-            out, err = process.communicate(timeout=30)
-    assert "budget     $1.0000" in "".join(banner)
+            out, err = process.interrupt()
+    assert "budget     $1.0000" in process.banner_text
     assert "spent $0.7563 on 1 task(s)" in out, err
     assert [line.task for line in read_cassette(cassette).interactions] == [
         "t1"

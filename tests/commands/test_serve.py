@@ -7,6 +7,8 @@ import uvicorn
 
 from runware_testkit.cli import main
 
+from .cli_process import CliProcess
+
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "example.com"])
 def test_non_loopback_host_is_refused(host: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -119,29 +121,13 @@ def test_bad_size_limit_is_a_usage_error(value: str, capsys) -> None:
 def test_a_served_fake_drops_quietly_and_stops_on_ctrl_c_without_a_traceback() -> None:
     """A `drop` fault is deliberate: the log shows no traceback for it, and Ctrl+C ends the
     process with status 0 and no KeyboardInterrupt traceback."""
-    import os
-    import re
-    import signal
-    import subprocess
-    import sys
     import uuid
 
     import httpx
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", "runware_testkit", "serve", "--memory", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=os.environ,
-    )
+    process = CliProcess("serve", "--memory", "--port", "0", merge_stderr=True)
     try:
-        banner = []
-        for line in process.stdout:
-            banner.append(line)
-            if line.startswith("Press Ctrl+C"):
-                break
-        rest = re.search(r"REST\s+(\S+)", "".join(banner)).group(1)
+        rest = process.rest_url
         task = {
             "taskType": "videoInference",
             "taskUUID": str(uuid.uuid4()),
@@ -153,7 +139,6 @@ def test_a_served_fake_drops_quietly_and_stops_on_ctrl_c_without_a_traceback() -
             httpx.post(rest, json=[task], headers={"Authorization": "Bearer rw-testkit-dev-key"})
         assert httpx.get(rest.replace("/v1", "/__testkit/health")).status_code == 200
     finally:
-        process.send_signal(signal.SIGINT)
-        out, _ = process.communicate(timeout=30)
-    assert process.returncode == 0, out
+        out, _ = process.interrupt()
+    assert process.proc.returncode == 0, out
     assert "Traceback" not in out, out
