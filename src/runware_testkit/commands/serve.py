@@ -150,23 +150,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _megabytes(text: str) -> int:
     """A positive whole number of MiB, as bytes (argparse type)."""
+    return _positive_int(text, what="a whole number of MiB") * MIB
+
+
+def _positive_int(text: str, *, what: str = "a whole number") -> int:
+    """A whole number >= 1 (argparse type); `what` names it in the error."""
     try:
         value = int(text)
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of MiB >= 1, got {text!r}")
-    return value * MIB
-
-
-def _positive_int(text: str) -> int:
-    """A whole number >= 1 (argparse type)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected {what} >= 1, got {text!r}")
     return value
 
 
