@@ -70,7 +70,8 @@ from ..faults.scenarios import Scenario, describe_error
 from ..journal import KINDS
 from ..protocol.wire import BatchError, decode_json, json_type_phrase
 from .index import route_index
-from .settings import SettingError, apply_settings, parse_settings
+from .refusal import ControlRefusal
+from .settings import apply_settings, parse_settings
 
 __all__ = [
     "PREFIX",
@@ -99,24 +100,8 @@ _TASK_STATUSES = ("processing", "success", "error")
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-class BadInput(Exception):
+class BadInput(ControlRefusal):
     """A control request the server cannot act on; rendered as a Runware error."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str = "invalidParameter",
-        parameter: str | None = None,
-        status: int = 400,
-        **extra: Any,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.parameter = parameter
-        self.status = status
-        self.extra = extra
 
     def response(self) -> Response:
         """The Runware-shaped error response for this refusal."""
@@ -264,7 +249,7 @@ def guarded(state: Any, handler: Handler) -> Handler:
             return refusal
         try:
             return await handler(request)
-        except (BadInput, SettingError) as exc:
+        except ControlRefusal as exc:  # BadInput, or SettingError from the settings
             return error_response(
                 exc.status, exc.code, exc.message, parameter=exc.parameter, **exc.extra
             )

@@ -28,6 +28,7 @@ from ..config import ERROR_REPLIES
 from ..engine.clock import CLOCK_MODES
 from ..engine.progression import parse_progression
 from ..faults.scenarios import Scenario
+from .refusal import ControlRefusal
 
 __all__ = ["SETTING_KEYS", "SettingError", "Settings", "apply_settings", "parse_settings"]
 
@@ -37,24 +38,8 @@ SETTING_KEYS: tuple[str, ...] = ("progression", "seed", "api_keys", "clock", "sc
 Settings = dict[str, Any]
 
 
-class SettingError(ValueError):
+class SettingError(ControlRefusal, ValueError):
     """A setting the fake cannot apply; the control API answers it as a Runware error."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str = "invalidParameter",
-        parameter: str | None = None,
-        status: int = 400,
-        **extra: Any,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.parameter = parameter
-        self.status = status
-        self.extra = extra
 
 
 def parse_settings(body: Any) -> Settings:
