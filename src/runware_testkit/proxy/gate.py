@@ -19,7 +19,7 @@ from ..contract import Contract, load_contract
 from ..fake_server.faults.scenarios import error_status
 from ..fake_server.handlers.pricing import request_cost
 from ..fake_server.protocol.contract_check import check_task
-from ..fake_server.protocol.wire import error_object, task_head
+from ..fake_server.protocol.wire import error_object, is_one_of, task_head
 from .ledger import Charge, SpendLedger, key_label
 
 BUDGET_EXCEEDED_CODE = "budgetExceeded"
@@ -54,8 +54,7 @@ class TaskGate:
 
     def admit(self, task: Any, *, api_key: str | None, dry_run: bool = False) -> Verdict:
         """Check, price and charge one task (see the module docstring)."""
-        task_type = task.get("taskType") if isinstance(task, dict) else None
-        if isinstance(task_type, str) and task_type in UNCHECKED_TASK_TYPES:
+        if isinstance(task, dict) and is_one_of(task.get("taskType"), UNCHECKED_TASK_TYPES):
             return Verdict([])
         checked = check_task(task, contract=self.contract, mode=self.error_reply)
         if checked.errors:

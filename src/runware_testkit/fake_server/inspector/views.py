@@ -25,6 +25,7 @@ from typing import Any
 from ...contract import SHIPPED, Contract
 from ..engine.records import TaskRecord
 from ..journal import Journal
+from ..protocol.wire import is_one_of
 
 __all__ = [
     "CONTROL_TASK_TYPES",
@@ -326,13 +327,8 @@ def _tasks_in(payload: Any) -> list[dict[str, Any]]:
     return [
         task
         for task in _dicts(payload)
-        if not _named(task.get("taskType"), _SESSION_TASK_TYPES) or "taskUUID" in task
+        if not is_one_of(task.get("taskType"), _SESSION_TASK_TYPES) or "taskUUID" in task
     ]
-
-
-def _named(value: Any, names: frozenset[str] | set[str]) -> bool:
-    """`value` is one of `names` (False for a list or object, which a set cannot hold)."""
-    return isinstance(value, str) and value in names
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from ...contract import Contract, load_contract
 from ...validation import Validator, validator_for
+from .wire import is_one_of
 
 __all__ = [
     "INFERENCE_TASK_TYPES",
@@ -136,14 +137,7 @@ def _without_contract(task: dict[str, Any], errors: list[dict[str, Any]]) -> boo
     codes = {error.get("code") for error in errors}
     if NO_CONTRACT_CODE in codes:
         return True
-    task_type = task.get("taskType")
-    # A taskType of another JSON type (a list, an object) is never a known task type; it
-    # must not reach the set lookup, where an unhashable value would raise.
-    return (
-        "unsupportedTaskType" in codes
-        and isinstance(task_type, str)
-        and task_type in INFERENCE_TASK_TYPES
-    )
+    return "unsupportedTaskType" in codes and is_one_of(task.get("taskType"), INFERENCE_TASK_TYPES)
 
 
 def _validator(contract: Contract | None) -> Validator:

@@ -30,6 +30,7 @@ __all__ = [
     "error_object",
     "for_journal",
     "http_status",
+    "is_one_of",
     "json_type_phrase",
     "parse_tasks",
 ]
@@ -191,6 +192,12 @@ def check_tasks(body: Any, *, max_tasks: int) -> list[Any]:
 def parse_tasks(text: str | bytes, *, max_tasks: int) -> list[Any]:
     """Decode a request body into its list of tasks; `BatchError` if it is not one."""
     return check_tasks(decode_json(text), max_tasks=max_tasks)
+
+
+def is_one_of(value: Any, names: frozenset[str] | set[str]) -> bool:
+    """`value` is one of `names` (a task type, say). False for any non-string: a client may
+    send a list or an object where a name belongs, and a set lookup would raise on it."""
+    return isinstance(value, str) and value in names
 
 
 def task_head(task: Any) -> dict[str, str]:

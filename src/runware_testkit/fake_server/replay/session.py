@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...cassettes import fill_placeholders, match_request, placeholder_text, read_media
-from ..protocol.wire import TaskReply, error_object
+from ..protocol.wire import TaskReply, error_object, is_one_of
 from .matching import closest
 from .pacing import TIMINGS, delivery_time, poll_index
 from .plan import ReplayPlan, Step
@@ -39,10 +39,6 @@ __all__ = ["NO_MATCH_CODE", "NO_MATCH_STATUS", "Push", "ReplaySession"]
 
 _SESSION_TASK_TYPES = frozenset({"ping", "authentication", "getResponse", "getTaskDetails"})
 """Requests that start no work: strict mode lets the fake answer them when nothing matches."""
-
-
-def _is_session(task_type: Any) -> bool:
-    return isinstance(task_type, str) and task_type in _SESSION_TASK_TYPES
 
 
 def _same_key(owner: str | None, asking: str | None) -> bool:
@@ -139,7 +135,7 @@ class ReplaySession:
                 if polled is not None:
                     return polled
         uuid = task.get("taskUUID")
-        if not _is_session(task_type) and isinstance(uuid, str):
+        if not is_one_of(task_type, _SESSION_TASK_TYPES) and isinstance(uuid, str):
             with self._lock:
                 taken = uuid in self._tasks
             if taken:
@@ -157,7 +153,7 @@ class ReplaySession:
                 )
         found = self._find(task)
         if found is None:
-            strict = self.strict and not _is_session(task_type)
+            strict = self.strict and not is_one_of(task_type, _SESSION_TASK_TYPES)
             return self._no_match(task) if strict else None
         plan, step, bindings = found
         return self._submit(plan, step, bindings, task, state, request_base, push, api_key)
