@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 
 
 def port_number(text: str) -> int:
@@ -18,10 +17,8 @@ def port_number(text: str) -> int:
 
 
 def is_loopback_host(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (``127.0.0.0/8``, ``::1``)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    """True for ``localhost`` and loopback addresses (``127.0.0.0/8``, ``::1``, IPv4-mapped),
+    by the control API's own rule (`is_loopback_client`)."""
+    from ..fake_server.control.api import is_loopback_client
+
+    return is_loopback_client(host)
